@@ -1,0 +1,1 @@
+export function gpuEnv(): Record<string, string>;
