@@ -26,12 +26,28 @@ export interface EngineFeatures {
   timestamps: boolean;
 }
 
+/** Limits the engine enforces (the device's, or lower ones asked for in EngineOptions.limits). */
+export interface EngineLimits {
+  maxStorageBufferBindingSize: number;
+  maxBufferSize: number;
+  maxComputeWorkgroupsPerDimension: number;
+  maxComputeWorkgroupStorageSize: number;
+  maxComputeInvocationsPerWorkgroup: number;
+  minStorageBufferOffsetAlignment: number;
+  minUniformBufferOffsetAlignment: number;
+}
+
 export interface EngineOptions {
   /** A GPU object to use instead of navigator.gpu or Dawn's create(). */
   gpu?: GPU;
   powerPreference?: GPUPowerPreference;
   /** Turn optional features off even where the adapter has them (fallback testing). */
   disableFeatures?: Partial<Record<keyof EngineFeatures, boolean>>;
+  /**
+   * Lower limits than the device's (never higher): to budget memory, or to exercise the
+   * splitting paths in tests without allocating gigabytes.
+   */
+  limits?: Partial<Pick<EngineLimits, 'maxStorageBufferBindingSize' | 'maxBufferSize' | 'maxComputeWorkgroupsPerDimension'>>;
   /** Extra Dawn toggles passed to create() in Node. */
   dawnFlags?: string[];
 }
@@ -82,7 +98,7 @@ export class Engine {
   readonly scheduler: Scheduler;
   readonly adapter: AdapterDescription;
   readonly features: EngineFeatures;
-  readonly limits: GPUSupportedLimits;
+  readonly limits: EngineLimits;
   private readonly scopes: Set<Tensor>[] = [];
   private readonly live = new Set<Tensor>();
   private disposedFlag = false;
@@ -97,18 +113,29 @@ export class Engine {
     readonly ownsDevice: boolean,
     keepAlive: unknown,
     disabled: Partial<Record<keyof EngineFeatures, boolean>> = {},
+    lower: EngineOptions['limits'] = {},
   ) {
     this.keepAlive = keepAlive;
     this.adapter = adapter;
-    this.limits = device.limits;
+    const d = device.limits;
+    const lowered = (name: keyof NonNullable<EngineOptions['limits']>) => Math.min(d[name], lower[name] ?? Infinity);
+    this.limits = {
+      maxStorageBufferBindingSize: lowered('maxStorageBufferBindingSize'),
+      maxBufferSize: lowered('maxBufferSize'),
+      maxComputeWorkgroupsPerDimension: lowered('maxComputeWorkgroupsPerDimension'),
+      maxComputeWorkgroupStorageSize: d.maxComputeWorkgroupStorageSize,
+      maxComputeInvocationsPerWorkgroup: d.maxComputeInvocationsPerWorkgroup,
+      minStorageBufferOffsetAlignment: d.minStorageBufferOffsetAlignment,
+      minUniformBufferOffsetAlignment: d.minUniformBufferOffsetAlignment,
+    };
     this.features = {
       f16: device.features.has('shader-f16') && !disabled.f16,
       subgroups: device.features.has('subgroups') && !disabled.subgroups,
       timestamps: device.features.has('timestamp-query') && !disabled.timestamps,
     };
-    this.pool = new BufferPool(device, device.limits.maxBufferSize);
+    this.pool = new BufferPool(device, this.limits.maxBufferSize);
     this.kernels = new KernelRegistry(device);
-    this.scheduler = new Scheduler(device, this.pool, this.features.timestamps);
+    this.scheduler = new Scheduler(device, this.pool, this.features.timestamps, this.limits);
     device.lost.then((info) => {
       if (this.disposedFlag && info.reason === 'destroyed') return;
       this.lostInfo = new DeviceLostError('device', info.reason, info.message || 'no message');
@@ -152,13 +179,13 @@ export class Engine {
     const device = await adapter.requestDevice({ requiredFeatures, requiredLimits, label: 'diffrg' });
     const info = (adapter as { info?: GPUAdapterInfo }).info;
     const fallback = Boolean((info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter);
-    return new Engine(device, describeAdapter(info, fallback), true, keepAlive, disabled);
+    return new Engine(device, describeAdapter(info, fallback), true, keepAlive, disabled, options.limits);
   }
 
   /** Plugs into another WebGPU app's device. The engine never destroys a device it did not create. */
-  static fromDevice(device: GPUDevice, options: Pick<EngineOptions, 'disableFeatures'> = {}): Engine {
+  static fromDevice(device: GPUDevice, options: Pick<EngineOptions, 'disableFeatures' | 'limits'> = {}): Engine {
     const info = (device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
-    return new Engine(device, describeAdapter(info, false), false, null, options.disableFeatures);
+    return new Engine(device, describeAdapter(info, false), false, null, options.disableFeatures, options.limits);
   }
 
   get disposed(): boolean {

@@ -23,8 +23,10 @@ export interface UniformField {
 export interface KernelSpec {
   /** Name used in profiles and errors, e.g. 'matmul'. */
   name: string;
-  /** Path under shaders/, e.g. 'core/binary.wgsl'. */
+  /** Path under shaders/, e.g. 'core/binary.wgsl'; or any unique name when `source` is given. */
   shader: string;
+  /** WGSL text for kernels that do not live in shaders/ (user-supplied kernels). */
+  source?: string;
   /** Values substituted for ${NAME} in the source; booleans drive #if ${NAME}. */
   defines?: Record<string, Define>;
   bindings: readonly BindingAccess[];
@@ -48,12 +50,19 @@ export function kernelKey(spec: KernelSpec): string {
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
-  return `${spec.shader}|${spec.name}|${defs}`;
+  // Inline sources are keyed by their text too, so two different sources never share a pipeline.
+  return `${spec.shader}|${spec.name}|${defs}${spec.source !== undefined ? `|${hashString(spec.source)}` : ''}`;
+}
+
+function hashString(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return `${s.length}:${(h >>> 0).toString(16)}`;
 }
 
 /** Fills ${NAME} placeholders and resolves #if/#elif/#else/#endif with wgsl-preprocessor. */
 export function preprocess(spec: KernelSpec): string {
-  const raw = SHADER_SOURCES[spec.shader];
+  const raw = spec.source ?? SHADER_SOURCES[spec.shader];
   if (raw === undefined) throw new CompileError(spec.name, `no shader file shaders/${spec.shader}`);
   const defines = spec.defines ?? {};
   const strings: string[] = [];

@@ -99,8 +99,9 @@ export class Scheduler {
     private readonly device: GPUDevice,
     private readonly pool: BufferPool,
     readonly hasTimestamps: boolean,
+    private readonly limits: Pick<GPUSupportedLimits, 'maxComputeWorkgroupsPerDimension' | 'maxStorageBufferBindingSize' | 'minUniformBufferOffsetAlignment'>,
   ) {
-    this.uniformAlign = Math.max(256, device.limits.minUniformBufferOffsetAlignment);
+    this.uniformAlign = Math.max(256, limits.minUniformBufferOffsetAlignment);
     this.uniformRing = device.createBuffer({
       size: UNIFORM_RING_BYTES,
       usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST,
@@ -128,7 +129,7 @@ export class Scheduler {
   }
 
   private foldWorkgroups(req: DispatchRequest): [number, number, number] {
-    const max = this.device.limits.maxComputeWorkgroupsPerDimension;
+    const max = this.limits.maxComputeWorkgroupsPerDimension;
     const where = `${req.op}${req.shapes ? ' ' + req.shapes.map(fmtShape).join(' x ') : ''}`;
     if (Array.isArray(req.workgroups)) {
       const wg = req.workgroups as [number, number, number];
@@ -171,7 +172,7 @@ export class Scheduler {
   dispatch(req: DispatchRequest): void {
     this.checkAlive(req.op);
     const { kernel } = req;
-    const maxBinding = this.device.limits.maxStorageBufferBindingSize;
+    const maxBinding = this.limits.maxStorageBufferBindingSize;
     const entries: GPUBindGroupEntry[] = [];
     req.buffers.forEach((b, i) => {
       const arg: BufferArg = 'buffer' in b ? b : { buffer: b };

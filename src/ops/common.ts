@@ -68,3 +68,23 @@ export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
 export function wgslType(d: DType): string {
   return d;
 }
+
+/**
+ * Splits n contiguous elements into ranges whose bindings fit maxStorageBufferBindingSize and
+ * start on minStorageBufferOffsetAlignment, so elementwise work over huge buffers runs as
+ * several dispatches instead of being refused.
+ */
+export function bindingChunks(engine: Engine, n: number, bytesPerElement: number): { start: number; count: number }[] {
+  const align = engine.limits.minStorageBufferOffsetAlignment;
+  const maxBytes = engine.limits.maxStorageBufferBindingSize;
+  if (n * bytesPerElement <= maxBytes) return [{ start: 0, count: n }];
+  const perChunk = Math.floor(maxBytes / align) * (align / bytesPerElement);
+  const out: { start: number; count: number }[] = [];
+  for (let start = 0; start < n; start += perChunk) out.push({ start, count: Math.min(perChunk, n - start) });
+  return out;
+}
+
+/** A binding of elements [start, start+count) of a tensor. */
+export function rangeBinding(t: Tensor, start: number, count: number, bytesPerElement: number) {
+  return { buffer: t.buffer, offset: start * bytesPerElement, size: Math.max(4, Math.ceil((count * bytesPerElement) / 4) * 4) };
+}

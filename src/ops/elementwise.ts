@@ -6,9 +6,11 @@
 // is defined for a > 0 only (NaN otherwise, as in WGSL).
 import { Tensor, numel } from '../../runtime/tensor.js';
 import type { KernelSpec } from '../../runtime/kernel.js';
-import { DTypeError, LimitError, ShapeError, fmtShape } from '../../runtime/errors.js';
-import { MAX_RANK, WG_1D, broadcastShapes, broadcastStrides, engineOf, requireDType, sameDType } from './common.js';
-import type { DType } from '../../runtime/dtype.js';
+import { DTypeError, ShapeError } from '../../runtime/errors.js';
+import {
+  MAX_RANK, WG_1D, bindingChunks, broadcastShapes, broadcastStrides, engineOf, rangeBinding, requireDType, sameDType,
+} from './common.js';
+import { BYTES_PER_ELEMENT, type DType } from '../../runtime/dtype.js';
 
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'max' | 'min';
 export type UnaryOp =
@@ -91,20 +93,35 @@ export async function binary(op: BinaryOp, a: Tensor, b: Tensor): Promise<Tensor
   const out = engine.empty(outShape, dtype, op);
   if (n === 0) return out;
   const same = a.size === n && b.size === n && a.shape.length === b.shape.length;
-  const bytes = 3 * n * (dtype === 'f16' ? 2 : 4);
-  await engine.launch({
-    op,
-    kernel: binarySpec(op, dtype, !same),
-    uniforms: {
-      n, rank: outShape.length, _pad0: 0, _pad1: 0,
-      out_shape: outShape,
-      a_strides: broadcastStrides(a.shape, outShape),
-      b_strides: broadcastStrides(b.shape, outShape),
-    },
-    buffers: [a, b, out],
-    workgroups: { linear: Math.ceil(n / (same ? 4 * WG_1D : WG_1D)) },
-    cost: { flops: n, bytes },
-  });
+  const bpe = BYTES_PER_ELEMENT[dtype];
+  const uniforms = {
+    rank: outShape.length, _pad0: 0, _pad1: 0,
+    out_shape: outShape,
+    a_strides: broadcastStrides(a.shape, outShape),
+    b_strides: broadcastStrides(b.shape, outShape),
+  };
+  if (!same) {
+    await engine.launch({
+      op,
+      kernel: binarySpec(op, dtype, true),
+      uniforms: { n, ...uniforms },
+      buffers: [a, b, out],
+      workgroups: { linear: Math.ceil(n / WG_1D) },
+      cost: { flops: n, bytes: (a.size + b.size + n) * bpe },
+    });
+    return out;
+  }
+  // Same shapes: contiguous, so over-limit buffers are processed in binding-sized ranges.
+  for (const { start, count } of bindingChunks(engine, n, bpe)) {
+    await engine.launch({
+      op,
+      kernel: binarySpec(op, dtype, false),
+      uniforms: { n: count, ...uniforms },
+      buffers: [rangeBinding(a, start, count, bpe), rangeBinding(b, start, count, bpe), rangeBinding(out, start, count, bpe)],
+      workgroups: { linear: Math.ceil(count / (4 * WG_1D)) },
+      cost: { flops: count, bytes: 3 * count * bpe },
+    });
+  }
   return out;
 }
 
@@ -116,15 +133,17 @@ export async function unary(op: UnaryOp, x: Tensor, alpha = 0): Promise<Tensor> 
   const out = engine.empty(x.shape, x.dtype, op);
   const n = x.size;
   if (n === 0) return out;
-  if (n > 2 ** 32 - 4) throw new LimitError(op, `${fmtShape(x.shape)} has over 2^32 elements`);
-  await engine.launch({
-    op,
-    kernel: unarySpec(op, x.dtype),
-    uniforms: { n, alpha },
-    buffers: [x, out],
-    workgroups: { linear: Math.ceil(n / (4 * WG_1D)) },
-    cost: { flops: n * (TRANSCENDENTAL.has(op) ? 4 : 1), bytes: 2 * n * (x.dtype === 'f16' ? 2 : 4) },
-  });
+  const bpe = BYTES_PER_ELEMENT[x.dtype];
+  for (const { start, count } of bindingChunks(engine, n, bpe)) {
+    await engine.launch({
+      op,
+      kernel: unarySpec(op, x.dtype),
+      uniforms: { n: count, alpha },
+      buffers: [rangeBinding(x, start, count, bpe), rangeBinding(out, start, count, bpe)],
+      workgroups: { linear: Math.ceil(count / (4 * WG_1D)) },
+      cost: { flops: count * (TRANSCENDENTAL.has(op) ? 4 : 1), bytes: 2 * count * bpe },
+    });
+  }
   return out;
 }
 

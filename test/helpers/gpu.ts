@@ -22,3 +22,21 @@ export function useEngine(): () => Engine {
 }
 
 export const isBrowser = typeof window !== 'undefined' && typeof document !== 'undefined';
+
+/**
+ * A device owned by "another WebGPU app": requested directly from navigator.gpu or Dawn, not
+ * through the engine. Returns the device and a keep-alive reference (Dawn's GPU object).
+ */
+export async function requestAppDevice(): Promise<{ device: GPUDevice; keepAlive: unknown }> {
+  const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
+  let gpu: GPU;
+  if (nav?.gpu) gpu = nav.gpu;
+  else {
+    const name = 'webgpu';
+    const mod = (await import(/* @vite-ignore */ name)) as { create: (f: string[]) => GPU };
+    gpu = mod.create([]);
+  }
+  const adapter = await gpu.requestAdapter();
+  if (!adapter) throw new Error('no adapter');
+  return { device: await adapter.requestDevice(), keepAlive: gpu };
+}
