@@ -282,12 +282,15 @@ export class Scheduler {
       );
     }
     this.inFlight.push(done);
-    if (this.inFlight.length > MAX_SUBMITS_IN_FLIGHT) this.inFlight.shift();
+    void done.then(() => {
+      const i = this.inFlight.indexOf(done);
+      if (i >= 0) this.inFlight.splice(i, 1);
+    });
   }
 
   /** Waits until at most MAX_SUBMITS_IN_FLIGHT submits are pending. Ops call this between steps of long loops. */
   async throttle(): Promise<void> {
-    if (this.inFlight.length >= MAX_SUBMITS_IN_FLIGHT) await this.inFlight[0];
+    while (this.inFlight.length >= MAX_SUBMITS_IN_FLIGHT) await this.inFlight[0];
   }
 
   private addTiming(d: TimedDispatch, ms: number): void {
