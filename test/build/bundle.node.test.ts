@@ -8,7 +8,7 @@ describe('browser bundle', () => {
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.some((p) => p.startsWith('runtime/'))).toBe(true);
     expect(inputs.filter((p) => /^src\/(node|cli|report)\//.test(p) || p.startsWith('node:'))).toEqual([]);
-    const code = result.outputFiles[0]!.text;
+    const code = result.outputFiles![0]!.text;
     expect(code).not.toMatch(/from\s*["']node:|require\(["'](fs|path|child_process|node:)/);
   });
 });
