@@ -1,0 +1,412 @@
+// The score network: an MLP s(x, t) with Gaussian Fourier time features, hand-written fused
+// kernels for its forward pass, reverse-mode pass (weight, bias and input gradients) and the
+// divergence of its output (shaders/nn/*.wgsl).
+//
+// Layout. All weights live in one flat f32 buffer: layer l is a block [n_in + 1, n_out]
+// (row-major, the bias is the last row), so gradients, Adam moments, the EMA and the global
+// gradient norm are each one buffer and one dispatch. The net is
+//   h_0 = act(W_0 [x, sin(2 pi w t), cos(2 pi w t)] + b_0)
+//   h_l = act(W_l h_{l-1} + b_l) (+ h_{l-1} with residual), l = 1 .. layers - 1
+//   y = W_L h_{L-1} + b_L,  s = y * rs   (rs = 1 / std(t) when the output is scaled, else 1).
+//
+// Accuracy. Each output of a dense layer is a sequential float32 dot product of n_in + 1 terms
+// (fma), error <= (n_in + 1) u sum_k |x_k w_k| (u = 2^-24) plus the activation's few-ULP error;
+// the errors of the layers compose through the Lipschitz constants of the later layers. The
+// weight gradient sums over the batch sequentially: error <= rows u sum_b |x_b dz_b|. The tests
+// check these bounds against a float64 reference MLP (test/reference/mlp.ts).
+import { Tensor } from '../../runtime/tensor.js';
+import type { Engine } from '../../runtime/engine.js';
+import type { KernelSpec, UniformField } from '../../runtime/kernel.js';
+import { DTypeError, ShapeError, ValueError, fmtShape } from '../../runtime/errors.js';
+
+export type Activation = 'silu' | 'tanh' | 'relu';
+
+export interface MlpConfig {
+  /** Data dimension d (input and output width). */
+  dim: number;
+  /** Hidden width h. */
+  hidden: number;
+  /** Number of hidden layers (>= 1); the net has layers + 1 dense layers. */
+  layers: number;
+  activation?: Activation;
+  /** Number of Fourier frequencies nf (the time embedding has 2 nf features); 0 disables t. */
+  fourierFeatures?: number;
+  /** Standard deviation of the fixed Gaussian frequencies w. */
+  fourierScale?: number;
+  /** Residual (skip) connections on the hidden h -> h layers. */
+  residual?: boolean;
+  /** Seed of the host PRNG for the initial weights and the frequencies. */
+  seed?: number;
+}
+
+export interface DenseLayer {
+  nIn: number;
+  nOut: number;
+  /** Offset of the layer's [nIn + 1, nOut] block in the flat parameter buffer. */
+  offset: number;
+  /** 0 identity, 1 SiLU, 2 tanh, 3 ReLU. */
+  act: number;
+  residual: boolean;
+}
+
+const ACT_ID: Record<Activation, number> = { silu: 1, tanh: 2, relu: 3 };
+
+// Register tile of the dense kernels: RM rows (shared by the workgroup) x TN columns per
+// invocation, the columns of one invocation WG apart so that neighbouring lanes load
+// neighbouring weights. The workgroup is as wide as the layer needs (a power of two from 4 to
+// 32 lanes), so a 2-wide output layer does not idle 60 lanes. Measured on lavapipe, 2 cores
+// shared with other jobs (d = 2, h = 128, 4 hidden layers, batch 4096 training step): 0.79
+// steps/s with this mapping and 8 x 4 tiles, 0.64 with 4 x 4 tiles and lanes over 4-column
+// blocks; not tuned further (the weight-gradient kernel is the slowest, ~0.4-1.3 GFLOP/s).
+const RM = 8;
+const TN = 4;
+const wgFor = (cols: number) => Math.min(32, Math.max(4, 2 ** Math.ceil(Math.log2(Math.ceil(cols / TN)))));
+const WG_1D = 256;
+
+/** A small seeded PRNG (mulberry32) for weight initialisation. */
+function hostRng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function gaussian(r: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+}
+
+/** Layer table of an MLP config (validated). */
+export function mlpLayers(cfg: MlpConfig): { layers: DenseLayer[]; paramCount: number; inputWidth: number } {
+  const op = 'mlp';
+  const nf = cfg.fourierFeatures ?? 16;
+  for (const [k, v] of [['dim', cfg.dim], ['hidden', cfg.hidden], ['layers', cfg.layers]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new ValueError(op, `${k} must be a positive integer, got ${v}`);
+  }
+  if (!Number.isInteger(nf) || nf < 0) throw new ValueError(op, `fourierFeatures must be a non-negative integer, got ${nf}`);
+  const act = ACT_ID[cfg.activation ?? 'silu'];
+  if (act === undefined) throw new ValueError(op, `unknown activation '${cfg.activation}' (silu, tanh or relu)`);
+  const inputWidth = cfg.dim + 2 * nf;
+  const layers: DenseLayer[] = [];
+  let off = 0;
+  const push = (nIn: number, nOut: number, a: number, residual: boolean) => {
+    layers.push({ nIn, nOut, offset: off, act: a, residual });
+    off += (nIn + 1) * nOut;
+  };
+  push(inputWidth, cfg.hidden, act, false);
+  for (let l = 1; l < cfg.layers; l++) push(cfg.hidden, cfg.hidden, act, cfg.residual ?? false);
+  push(cfg.hidden, cfg.dim, 0, false);
+  return { layers, paramCount: off, inputWidth };
+}
+
+/**
+ * Initial parameters: weights uniform in +-1/sqrt(n_in) (the usual fan-in rule), zero biases,
+ * the output layer scaled by 0.1 so the initial score is small.
+ */
+export function initMlpParams(cfg: MlpConfig): Float32Array {
+  const { layers, paramCount } = mlpLayers(cfg);
+  const r = hostRng((cfg.seed ?? 1) * 2654435761);
+  const p = new Float32Array(paramCount);
+  layers.forEach((L, li) => {
+    const bound = 1 / Math.sqrt(L.nIn) * (li === layers.length - 1 ? 0.1 : 1);
+    for (let k = 0; k < L.nIn; k++) {
+      for (let j = 0; j < L.nOut; j++) p[L.offset + k * L.nOut + j] = (2 * r() - 1) * bound;
+    }
+  });
+  return p;
+}
+
+/** Fixed Fourier frequencies w_j ~ N(0, fourierScale^2). */
+export function fourierFrequencies(cfg: MlpConfig): Float32Array {
+  const nf = cfg.fourierFeatures ?? 16;
+  const r = hostRng((cfg.seed ?? 1) * 40503 + 7);
+  return Float32Array.from({ length: Math.max(nf, 1) }, () => gaussian(r) * (cfg.fourierScale ?? 4));
+}
+
+/** Kernel spec with bindings given as a string (r = read, w = read_write) and uniforms as 'name[:type]'. */
+export function nnKernel(name: string, shader: string, defines: Record<string, string | number | boolean>, access: string, uniforms: string[], extra: UniformField[] = []): KernelSpec {
+  const fields: UniformField[] = uniforms.map((u) => {
+    const [n, t] = u.split(':') as [string, 'u32' | 'f32' | 'i32' | undefined];
+    return { name: n, type: t ?? 'u32' };
+  });
+  return {
+    name,
+    shader,
+    defines: { WG: WG_1D, ...defines },
+    bindings: [...access].map((c) => (c === 'w' ? ('read_write' as const) : ('read' as const))),
+    uniforms: [...fields, ...extra],
+  };
+}
+
+const denseForwardSpec = (act: number, residual: boolean, rowScale: boolean, storeZ: boolean, WG: number) =>
+  nnKernel('dense_forward', 'nn/dense_forward.wgsl', { ACT: act, RESIDUAL: residual, ROWSCALE: rowScale, STORE_Z: storeZ, RM, TN, WG }, 'rrrww', ['rows', 'n_in', 'n_out', 'w_off']);
+const denseBackwardDataSpec = (lowAct: number, residual: boolean, writeDa: boolean, WG: number) =>
+  nnKernel('dense_backward_data', 'nn/dense_backward_data.wgsl', { LOW_ACT: lowAct, RESIDUAL: residual, WRITE_DA: writeDa, RM, TN, WG }, 'rrrrww', ['rows', 'n_in', 'n_out', 'kcols', 'w_off']);
+const denseBackwardWeightSpec = (WG: number) =>
+  nnKernel('dense_backward_weight', 'nn/dense_backward_weight.wgsl', { RM, TN, WG }, 'rrw', ['rows', 'n_in', 'n_out', 'w_off']);
+const embedSpec = () =>
+  nnKernel('embed_time', 'nn/embed_time.wgsl', {}, 'rrrrww', ['rows', 'd', 'nf', 'x_stride', 'use_tconst', 'tconst:f32', 'rsconst:f32', 'rep']);
+const divCotangentSpec = (exact: boolean) => nnKernel('div_cotangent', 'nn/div_cotangent.wgsl', { EXACT: exact }, 'rrw', ['rows', 'd']);
+const divReduceSpec = (exact: boolean) => nnKernel('div_reduce', 'nn/div_reduce.wgsl', { EXACT: exact }, 'rrrww', ['rows', 'd']);
+
+/** Column reduction kernel (sum, sum of squares, max |v|) into a slot of an output buffer. */
+export const reduceColsSpec = (mode: 0 | 1 | 2) => nnKernel(['sum', 'sumsq', 'maxabs'][mode]!, 'nn/reduce_cols.wgsl', { MODE: mode }, 'rw', ['rows', 'cols', 'in_off', 'out_off', 'scale:f32']);
+
+/**
+ * out[outOff + c] = scale * reduce over rows of f(src[inOff + r cols + c]) for every column c
+ * (mode 0 sum, 1 sum of squares, 2 max |v|), one dispatch, no readback.
+ */
+export async function reduceColumns(engine: Engine, src: Tensor, rows: number, cols: number, out: Tensor, outOff: number, mode: 0 | 1 | 2, scale = 1, inOff = 0): Promise<void> {
+  await engine.launch({
+    op: 'reduceColumns',
+    kernel: reduceColsSpec(mode),
+    uniforms: { rows, cols, in_off: inOff, out_off: outOff, scale },
+    buffers: [src, out],
+    workgroups: [cols, 1, 1],
+    cost: { flops: 2 * rows * cols, bytes: 4 * rows * cols },
+  });
+}
+
+/** Workgroups of a dense kernel with `rows` x `cols` outputs. */
+const blocks = (rows: number, cols: number) => Math.ceil(rows / RM) * Math.ceil(cols / (wgFor(cols) * TN));
+
+/** Buffers of one forward/backward pass at a given row count, reused across calls. */
+class Workspace {
+  xin!: Tensor;
+  rs!: Tensor;
+  z: Tensor[] = [];
+  a: Tensor[] = [];
+  dz: Tensor[] = [];
+  da: Tensor[] = [];
+  dx!: Tensor;
+  dummy: Tensor[] = [];
+  constructor(readonly rows: number) {}
+  all(): Tensor[] {
+    return [this.xin, this.rs, ...this.z, ...this.a, ...this.dz, ...this.da, this.dx, ...this.dummy];
+  }
+}
+
+export type TimeInput = { t: number; rowScale: number } | { t: Tensor; rowScale: Tensor };
+
+export interface ForwardOptions {
+  /** Row r of the net's input is row floor(r / rep) of x (and of t): rep = d for the exact divergence. */
+  rep?: number;
+  /** Row stride of x in elements (default d), e.g. d + 1 for an ODE state [x, delta]. */
+  xStride?: number;
+  /** Multiply the output by the per-row scale (default true). */
+  applyRowScale?: boolean;
+  /** Another parameter buffer of the same layout (e.g. the EMA weights). */
+  params?: Tensor;
+}
+
+export type DivergenceMode = 'exact' | 'hutchinson';
+
+/**
+ * An MLP score network s_theta(x, t) on the GPU. `params` holds all weights (see the file
+ * comment for the layout); the caller owns the net and disposes it.
+ */
+export class ScoreNet {
+  readonly layers: DenseLayer[];
+  readonly paramCount: number;
+  readonly inputWidth: number;
+  readonly dim: number;
+  readonly nf: number;
+  readonly params: Tensor<'f32'>;
+  readonly fourier: Tensor<'f32'>;
+  private readonly spaces = new Map<number, Workspace>();
+
+  constructor(readonly engine: Engine, readonly config: MlpConfig, init?: Float32Array) {
+    const info = mlpLayers(config);
+    this.layers = info.layers;
+    this.paramCount = info.paramCount;
+    this.inputWidth = info.inputWidth;
+    this.dim = config.dim;
+    this.nf = config.fourierFeatures ?? 16;
+    const p = init ?? initMlpParams(config);
+    if (p.length !== this.paramCount) throw new ShapeError('ScoreNet', `parameter vector has ${p.length} values, the config needs ${this.paramCount}`);
+    this.params = engine.keep(engine.tensor(p, [this.paramCount]));
+    this.fourier = engine.keep(engine.tensor(fourierFrequencies(config)));
+  }
+
+  dispose(): void {
+    this.params.dispose();
+    this.fourier.dispose();
+    for (const w of this.spaces.values()) for (const t of w.all()) t?.dispose();
+    this.spaces.clear();
+  }
+
+  /** Drops cached work buffers (they are kept per row count for reuse across steps). */
+  releaseWorkspaces(): void {
+    for (const w of this.spaces.values()) for (const t of w.all()) t?.dispose();
+    this.spaces.clear();
+  }
+
+  /** @internal buffers for `rows` rows */
+  workspace(rows: number): Workspace {
+    let w = this.spaces.get(rows);
+    if (w) return w;
+    const e = this.engine;
+    const mk = (shape: number[]) => e.keep(e.empty(shape, 'f32', 'ScoreNet'));
+    w = new Workspace(rows);
+    w.xin = mk([rows, this.inputWidth]);
+    w.rs = mk([rows]);
+    for (const L of this.layers) {
+      w.z.push(mk([rows, L.nOut]));
+      w.a.push(mk([rows, L.nOut]));
+      w.dz.push(mk([rows, L.nOut]));
+      w.da.push(mk([rows, L.nOut]));
+    }
+    w.dx = mk([rows, this.dim]);
+    w.dummy = [mk([1]), mk([1])];
+    this.spaces.set(rows, w);
+    return w;
+  }
+
+  private checkX(op: string, x: Tensor, rows: number, stride: number): void {
+    if (x.dtype !== 'f32') throw new DTypeError(op, `${x} must be f32`);
+    if (x.size < rows * stride || (stride === this.dim && (x.rank !== 2 || x.shape[1] !== this.dim))) {
+      throw new ShapeError(op, `x ${fmtShape(x.shape)} must be [batch, ${this.dim}] (row stride ${stride}) for a net of dim ${this.dim}`);
+    }
+  }
+
+  /**
+   * Forward pass for `batch` samples (rows = batch * rep). Returns the workspace; the output is
+   * ws.a[last] ([rows, d]). Pre-activations are stored for a following backward pass.
+   */
+  async forward(x: Tensor, time: TimeInput, batch: number, opts: ForwardOptions = {}): Promise<Workspace> {
+    const op = 'ScoreNet.forward';
+    const e = this.engine;
+    const rep = opts.rep ?? 1;
+    const stride = opts.xStride ?? this.dim;
+    this.checkX(op, x, batch, stride);
+    const rows = batch * rep;
+    if (typeof time.t !== 'number') {
+      const tt = time.t as Tensor;
+      if (tt.size < batch || (time.rowScale as Tensor).size < batch) throw new ShapeError(op, `t ${fmtShape(tt.shape)} and its row scale need ${batch} values`);
+    } else if (!Number.isFinite(time.t)) {
+      throw new ValueError(op, `t must be finite, got ${time.t}`);
+    }
+    const ws = this.workspace(rows);
+    const params = opts.params ?? this.params;
+    if (params.size !== this.paramCount) throw new ShapeError(op, `params has ${params.size} values, the net has ${this.paramCount}`);
+    const constT = typeof time.t === 'number';
+    await e.launch({
+      op,
+      kernel: embedSpec(),
+      uniforms: {
+        rows, d: this.dim, nf: this.nf, x_stride: stride, use_tconst: constT ? 1 : 0,
+        tconst: constT ? (time.t as number) : 0, rsconst: constT ? (time.rowScale as number) : 1, rep,
+      },
+      buffers: [x, constT ? ws.dummy[0]! : (time.t as Tensor), constT ? ws.dummy[0]! : (time.rowScale as Tensor), this.fourier, ws.xin, ws.rs],
+      workgroups: { linear: Math.ceil(rows / WG_1D) },
+      cost: { flops: rows * this.nf * 20, bytes: 4 * rows * this.inputWidth },
+    });
+    const last = this.layers.length - 1;
+    for (let l = 0; l <= last; l++) {
+      const L = this.layers[l]!;
+      const input = l === 0 ? ws.xin : ws.a[l - 1]!;
+      const rowScale = l === last && (opts.applyRowScale ?? true);
+      const storeZ = l < last;
+      await e.launch({
+        op,
+        kernel: denseForwardSpec(L.act, L.residual, rowScale, storeZ, wgFor(L.nOut)),
+        uniforms: { rows, n_in: L.nIn, n_out: L.nOut, w_off: L.offset },
+        buffers: [input, params, ws.rs, storeZ ? ws.z[l]! : ws.dummy[0]!, ws.a[l]!],
+        workgroups: { linear: blocks(rows, L.nOut) },
+        cost: { flops: 2 * rows * (L.nIn + 1) * L.nOut, bytes: 4 * (rows * (L.nIn + 2 * L.nOut) + (L.nIn + 1) * L.nOut) },
+      });
+    }
+    return ws;
+  }
+
+  /**
+   * Reverse-mode pass after forward(): with ct = dL/dy ([rows, d], for the unscaled output
+   * when the forward ran with applyRowScale false) computes the weight and bias gradients into
+   * `grads` (when given) and, when `inputGrad`, dL/dx into ws.dx ([rows, d]).
+   */
+  async backward(ws: Workspace, ct: Tensor, opts: { grads?: Tensor; inputGrad?: boolean; params?: Tensor }): Promise<void> {
+    const op = 'ScoreNet.backward';
+    const e = this.engine;
+    const rows = ws.rows;
+    if (ct.size !== rows * this.dim) throw new ShapeError(op, `cotangent ${fmtShape(ct.shape)} must hold [${rows}, ${this.dim}]`);
+    if (opts.grads && opts.grads.size !== this.paramCount) throw new ShapeError(op, `grads has ${opts.grads.size} values, the net has ${this.paramCount}`);
+    const params = opts.params ?? this.params;
+    const last = this.layers.length - 1;
+    for (let l = last; l >= 0; l--) {
+      const L = this.layers[l]!;
+      const dzl = l === last ? ct : ws.dz[l]!;
+      if (opts.grads) {
+        const input = l === 0 ? ws.xin : ws.a[l - 1]!;
+        await e.launch({
+          op,
+          kernel: denseBackwardWeightSpec(wgFor(L.nOut)),
+          uniforms: { rows, n_in: L.nIn, n_out: L.nOut, w_off: L.offset },
+          buffers: [input, dzl, opts.grads],
+          workgroups: { linear: blocks(L.nIn + 1, L.nOut) },
+          cost: { flops: 2 * rows * (L.nIn + 1) * L.nOut, bytes: 4 * (rows * (L.nIn + L.nOut) + (L.nIn + 1) * L.nOut) },
+        });
+      }
+      if (l === 0 && !opts.inputGrad) break;
+      const below = l > 0 ? this.layers[l - 1]! : null;
+      const kcols = below ? L.nIn : this.dim;
+      const lowAct = below ? below.act : 0;
+      const writeDa = below ? below.residual : true;
+      await e.launch({
+        op,
+        kernel: denseBackwardDataSpec(lowAct, L.residual, writeDa, wgFor(kcols)),
+        uniforms: { rows, n_in: L.nIn, n_out: L.nOut, kcols, w_off: L.offset },
+        buffers: [
+          dzl, params, L.residual ? ws.da[l]! : dzl, below ? ws.z[l - 1]! : dzl,
+          writeDa ? (below ? ws.da[l - 1]! : ws.dx) : ws.dummy[0]!,
+          lowAct ? ws.dz[l - 1]! : ws.dummy[1]!,
+        ],
+        workgroups: { linear: blocks(rows, kcols) },
+        cost: { flops: 2 * rows * kcols * L.nOut, bytes: 4 * (rows * (2 * kcols + L.nOut) + kcols * L.nOut) },
+      });
+    }
+  }
+
+  /**
+   * Score and divergence at `batch` points: s [batch, d] and div s [batch]. 'exact' takes the
+   * Jacobian trace by d reverse passes (one pass over the batch replicated d times); 'hutchinson'
+   * is the unbiased estimate v^T J v with a Rademacher probe v ([batch, d], caller-supplied).
+   * Returns new tensors (the caller disposes them).
+   */
+  async scoreAndDivergence(x: Tensor, time: TimeInput, batch: number, mode: DivergenceMode, opts: ForwardOptions & { probe?: Tensor } = {}): Promise<{ score: Tensor; div: Tensor }> {
+    const op = 'ScoreNet.divergence';
+    const e = this.engine;
+    const d = this.dim;
+    const exact = mode === 'exact';
+    if (!exact && mode !== 'hutchinson') throw new ValueError(op, `mode must be 'exact' or 'hutchinson', got '${mode}'`);
+    if (!exact && (!opts.probe || opts.probe.size !== batch * d)) throw new ShapeError(op, `the Hutchinson probe must be [${batch}, ${d}]`);
+    const rep = exact ? d : 1;
+    const ws = await this.forward(x, time, batch, { ...opts, rep, applyRowScale: true });
+    const rows = batch * rep;
+    const ct = e.empty([rows, d], 'f32', op);
+    const probe = opts.probe ?? ws.dummy[0]!;
+    await e.launch({
+      op, kernel: divCotangentSpec(exact), uniforms: { rows, d }, buffers: [ws.rs, probe, ct],
+      workgroups: { linear: Math.ceil((rows * d) / WG_1D) }, cost: { flops: rows * d, bytes: 8 * rows * d },
+    });
+    await this.backward(ws, ct, { inputGrad: true, params: opts.params });
+    ct.dispose();
+    const score = e.empty([batch, d], 'f32', op);
+    const div = e.empty([batch], 'f32', op);
+    await e.launch({
+      op, kernel: divReduceSpec(exact), uniforms: { rows: batch, d }, buffers: [ws.dx, probe, ws.a[this.layers.length - 1]!, div, score],
+      workgroups: { linear: Math.ceil(batch / WG_1D) }, cost: { flops: 2 * batch * d, bytes: 12 * batch * d },
+    });
+    return { score, div };
+  }
+
+  /** Score only: s [batch, d] (a new tensor). */
+  async score(x: Tensor, time: TimeInput, batch: number, opts: ForwardOptions = {}): Promise<Tensor> {
+    const ws = await this.forward(x, time, batch, { ...opts, rep: 1, applyRowScale: true });
+    const out = this.engine.empty([batch, this.dim], 'f32', 'ScoreNet.score');
+    this.engine.scheduler.copy(ws.a[this.layers.length - 1]!.buffer, 0, out.buffer, 0, 4 * batch * this.dim);
+    return out;
+  }
+}
