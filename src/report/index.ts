@@ -2,3 +2,4 @@
 export * from './render.js';
 export * from './figures.js';
 export * from './html.js';
+export * from './rg-report.js';

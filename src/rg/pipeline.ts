@@ -92,7 +92,7 @@ export interface Communities {
   clusters: number;
   labels: number[];
   psi: number[];
-  linkage: { left: number[]; right: number[]; height: number[] };
+  linkage: { left: number[]; right: number[]; height: number[]; size: number[] };
   nmi?: number;
   ari?: number;
 }
@@ -347,7 +347,7 @@ async function communitiesAt(engine: Engine, spec: Spectrum, tau: number, g: Gra
     clusters: st.clusters,
     labels: Array.from(labels),
     psi: Array.from(st.psi),
-    linkage: { left: Array.from(link.left), right: Array.from(link.right), height: Array.from(link.height) },
+    linkage: { left: Array.from(link.left), right: Array.from(link.right), height: Array.from(link.height), size: Array.from(link.size) },
   };
   const truth = g.groups?.[g.groups.length - 1] ?? g.groups?.[0];
   if (truth) {

@@ -1,0 +1,167 @@
+// C = alpha * op(A) op(B), batched, register-blocked, no workgroup memory or barriers: the
+// variant for CPU drivers (lavapipe, SwiftShader), where a barrier costs a coroutine switch
+// per invocation (WEBGPU.md: 16x16 shared tiles ran 8x slower than register blocks there).
+//
+// Each invocation computes an 8x8 block of C: 8 rows shared by the whole workgroup (from
+// workgroup_id only) times 8 adjacent columns of its own, held in 16 vec4 accumulators. Per k
+// step it loads 8 values of A and 8 of B (two vec4 loads with B_VEC4) for 64 FMAs.
+// Written out without local arrays or constant-trip inner loops on purpose: a local array
+// indexed in a loop that the driver's compiler does not fully unroll lives in memory, and on a
+// SIMD-over-invocations CPU driver each such access becomes a per-lane gather or scatter.
+//
+// Operands are addressed through element strides (batch, row, column for A, B and C), so a
+// transposed or permuted operand is read in place. Out-of-range rows/columns load a clamped
+// (valid) element instead of branching; their results are simply not stored. Every element
+// is one serial FMA chain over k.
+
+struct Params {
+  m: u32,
+  n: u32,
+  k: u32,
+  alpha: f32,
+  a_off: u32,
+  b_off: u32,
+  c_off: u32,
+  batch_rank: u32,
+  a_rs: u32,
+  a_cs: u32,
+  b_rs: u32,
+  b_cs: u32,
+  c_rs: u32,
+  c_cs: u32,
+  _pad0: u32,
+  _pad1: u32,
+  batch_shape: array<vec4<u32>, 2>,
+  a_bs: array<vec4<u32>, 2>,
+  b_bs: array<vec4<u32>, 2>,
+  c_bs: array<vec4<u32>, 2>,
+}
+
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> a: array<f32>;
+#if ${B_VEC4}
+// B read 4 columns at a time (host checks: unit column stride, 16-byte aligned rows and offsets).
+@group(0) @binding(2) var<storage, read> b: array<vec4<f32>>;
+#else
+@group(0) @binding(2) var<storage, read> b: array<f32>;
+#endif
+@group(0) @binding(3) var<storage, read_write> c: array<f32>;
+
+fn store_row(co: u32, r: u32, col0: u32, v0: vec4<f32>, v1: vec4<f32>) {
+  if (r >= p.m) { return; }
+  let base = co + r * p.c_rs;
+  for (var j = 0u; j < 4u; j = j + 1u) {
+    if (col0 + j < p.n) { c[base + (col0 + j) * p.c_cs] = p.alpha * v0[j]; }
+    if (col0 + 4u + j < p.n) { c[base + (col0 + 4u + j) * p.c_cs] = p.alpha * v1[j]; }
+  }
+}
+
+@compute @workgroup_size(${WG})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  // Batch coordinates from wid.z (row-major over batch_shape).
+  var rem = wid.z;
+  var ao = p.a_off;
+  var bo = p.b_off;
+  var co = p.c_off;
+  for (var d = i32(p.batch_rank) - 1; d >= 0; d = d - 1) {
+    let s = p.batch_shape[d / 4][d % 4];
+    let i = rem % s;
+    rem = rem / s;
+    ao = ao + i * p.a_bs[d / 4][d % 4];
+    bo = bo + i * p.b_bs[d / 4][d % 4];
+    co = co + i * p.c_bs[d / 4][d % 4];
+  }
+
+  let row0 = wid.y * 8u;
+  let col0 = (wid.x * ${WG}u + lid) * 8u;
+  let mlast = p.m - 1u;
+  let nlast = p.n - 1u;
+  let ar0 = ao + min(row0 + 0u, mlast) * p.a_rs;
+  let ar1 = ao + min(row0 + 1u, mlast) * p.a_rs;
+  let ar2 = ao + min(row0 + 2u, mlast) * p.a_rs;
+  let ar3 = ao + min(row0 + 3u, mlast) * p.a_rs;
+  let ar4 = ao + min(row0 + 4u, mlast) * p.a_rs;
+  let ar5 = ao + min(row0 + 5u, mlast) * p.a_rs;
+  let ar6 = ao + min(row0 + 6u, mlast) * p.a_rs;
+  let ar7 = ao + min(row0 + 7u, mlast) * p.a_rs;
+#if ${B_VEC4}
+  let bq0 = (bo + min(col0, nlast - 3u)) / 4u;
+  let bq1 = (bo + min(col0 + 4u, nlast - 3u)) / 4u;
+#else
+  let bc0 = bo + min(col0 + 0u, nlast) * p.b_cs;
+  let bc1 = bo + min(col0 + 1u, nlast) * p.b_cs;
+  let bc2 = bo + min(col0 + 2u, nlast) * p.b_cs;
+  let bc3 = bo + min(col0 + 3u, nlast) * p.b_cs;
+  let bc4 = bo + min(col0 + 4u, nlast) * p.b_cs;
+  let bc5 = bo + min(col0 + 5u, nlast) * p.b_cs;
+  let bc6 = bo + min(col0 + 6u, nlast) * p.b_cs;
+  let bc7 = bo + min(col0 + 7u, nlast) * p.b_cs;
+#endif
+  var c00 = vec4<f32>(0.0);
+  var c01 = vec4<f32>(0.0);
+  var c10 = vec4<f32>(0.0);
+  var c11 = vec4<f32>(0.0);
+  var c20 = vec4<f32>(0.0);
+  var c21 = vec4<f32>(0.0);
+  var c30 = vec4<f32>(0.0);
+  var c31 = vec4<f32>(0.0);
+  var c40 = vec4<f32>(0.0);
+  var c41 = vec4<f32>(0.0);
+  var c50 = vec4<f32>(0.0);
+  var c51 = vec4<f32>(0.0);
+  var c60 = vec4<f32>(0.0);
+  var c61 = vec4<f32>(0.0);
+  var c70 = vec4<f32>(0.0);
+  var c71 = vec4<f32>(0.0);
+  var ak = 0u;
+  var bk = 0u;
+  for (var kk = 0u; kk < p.k; kk = kk + 1u) {
+#if ${B_VEC4}
+    let b0 = b[bq0 + bk];
+    let b1 = b[bq1 + bk];
+#else
+    let b0 = vec4<f32>(b[bc0 + bk], b[bc1 + bk], b[bc2 + bk], b[bc3 + bk]);
+    let b1 = vec4<f32>(b[bc4 + bk], b[bc5 + bk], b[bc6 + bk], b[bc7 + bk]);
+#endif
+    let a0 = vec4<f32>(a[ar0 + ak]);
+    c00 = fma(a0, b0, c00);
+    c01 = fma(a0, b1, c01);
+    let a1 = vec4<f32>(a[ar1 + ak]);
+    c10 = fma(a1, b0, c10);
+    c11 = fma(a1, b1, c11);
+    let a2 = vec4<f32>(a[ar2 + ak]);
+    c20 = fma(a2, b0, c20);
+    c21 = fma(a2, b1, c21);
+    let a3 = vec4<f32>(a[ar3 + ak]);
+    c30 = fma(a3, b0, c30);
+    c31 = fma(a3, b1, c31);
+    let a4 = vec4<f32>(a[ar4 + ak]);
+    c40 = fma(a4, b0, c40);
+    c41 = fma(a4, b1, c41);
+    let a5 = vec4<f32>(a[ar5 + ak]);
+    c50 = fma(a5, b0, c50);
+    c51 = fma(a5, b1, c51);
+    let a6 = vec4<f32>(a[ar6 + ak]);
+    c60 = fma(a6, b0, c60);
+    c61 = fma(a6, b1, c61);
+    let a7 = vec4<f32>(a[ar7 + ak]);
+    c70 = fma(a7, b0, c70);
+    c71 = fma(a7, b1, c71);
+    ak = ak + p.a_cs;
+#if ${B_VEC4}
+    bk = bk + p.b_rs / 4u;
+#else
+    bk = bk + p.b_rs;
+#endif
+  }
+
+  store_row(co, row0 + 0u, col0, c00, c01);
+  store_row(co, row0 + 1u, col0, c10, c11);
+  store_row(co, row0 + 2u, col0, c20, c21);
+  store_row(co, row0 + 3u, col0, c30, c31);
+  store_row(co, row0 + 4u, col0, c40, c41);
+  store_row(co, row0 + 5u, col0, c50, c51);
+  store_row(co, row0 + 6u, col0, c60, c61);
+  store_row(co, row0 + 7u, col0, c70, c71);
+}

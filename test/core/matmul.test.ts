@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import { useEngine } from '../helpers/gpu.js';
+import { randomF32 } from '../helpers/random.js';
+import { firstMismatch, sumBound } from '../helpers/tolerance.js';
+import { matmulRef } from '../reference/matmul.js';
+import {
+  matmul, gemmStrided, autotuneMatmul, matmulVariant, ShapeError, DTypeError, LimitError, type MatmulVariant,
+} from '../../src/index.js';
+
+const engine = useEngine();
+const size = (s: readonly number[]) => s.reduce((x, y) => x * y, 1);
+
+// Both kernels accumulate each element as one serial chain of k fused multiply-adds (the
+// tiled kernel adds exact zeros for padding), so the error is at most k * u * sum_k |a_ik b_kj|
+// (Higham 3.1), plus one rounding of the alpha scale: depth k + 1.
+async function check(aShape: number[], bShape: number[], opts: { transA?: boolean; transB?: boolean; alpha?: number; variant?: MatmulVariant } = {}) {
+  const e = engine();
+  const ad = randomF32(size(aShape), size(aShape) + 7);
+  const bd = randomF32(size(bShape), size(bShape) + 11);
+  const a = e.tensor(ad, aShape), b = e.tensor(bd, bShape);
+  const c = await matmul(a, b, opts);
+  const want = matmulRef(ad, aShape, bd, bShape, opts);
+  expect(c.shape).toEqual(want.shape);
+  const got = await c.read();
+  a.dispose(); b.dispose(); c.dispose();
+  const k = opts.transA ? aShape[aShape.length - 2]! : aShape[aShape.length - 1]!;
+  expect(firstMismatch(got, want.out, (i) => sumBound(want.absSum[i]!, k + 1))).toBeNull();
+}
+
+describe('matmul', () => {
+  const shapes: [string, number[], number[]][] = [
+    ['1x1x1', [1, 1], [1, 1]],
+    ['1xkx1', [1, 37], [37, 1]],
+    ['7x13x5', [7, 13], [13, 5]],
+    ['257x129x65', [257, 129], [129, 65]],
+    ['64x64x64', [64, 64], [64, 64]],
+    ['batched [3,17,33]x[3,33,9]', [3, 17, 33], [3, 33, 9]],
+    ['broadcast [1,5,6]x[4,6,7]', [1, 5, 6], [4, 6, 7]],
+    ['broadcast rank [5,6]x[2,3,6,7]', [5, 6], [2, 3, 6, 7]],
+    ['broadcast both [2,1,3,4]x[1,3,4,5]', [2, 1, 3, 4], [1, 3, 4, 5]],
+    ['prime 31x97x3', [31, 97], [97, 3]],
+  ];
+  for (const variant of ['register', 'tiled'] as const) {
+    for (const [name, as, bs] of shapes) {
+      it(`${variant}: ${name}`, () => check(as, bs, { variant }));
+    }
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        it(`${variant}: transA=${transA} transB=${transB} (batched, odd sizes)`, async () => {
+          const [m, k, n] = [19, 23, 71];
+          await check(transA ? [2, k, m] : [2, m, k], transB ? [n, k] : [k, n], { transA, transB, variant });
+        });
+      }
+    }
+    it(`${variant}: alpha scales the product`, () => check([9, 10], [10, 11], { alpha: -0.375, variant }));
+  }
+
+  it('default variant follows the adapter kind', () => {
+    const e = engine();
+    expect(matmulVariant(e)).toBe(e.adapter.kind === 'cpu' ? 'register' : 'tiled');
+  });
+
+  it('k = 0 gives zeros', async () => {
+    const e = engine();
+    const a = e.tensor(new Float32Array(0), [3, 0]), b = e.tensor(new Float32Array(0), [0, 2]);
+    const c = await matmul(a, b);
+    expect(Array.from(await c.read())).toEqual([0, 0, 0, 0, 0, 0]);
+    a.dispose(); b.dispose(); c.dispose();
+  });
+
+  it('rejects mismatched inner dimensions, naming both shapes', async () => {
+    const e = engine();
+    const a = e.tensor(new Float32Array(12), [3, 4]);
+    const b = e.tensor(new Float32Array(10), [5, 2]);
+    await expect(matmul(a, b)).rejects.toThrow(ShapeError);
+    await expect(matmul(a, b)).rejects.toThrow(/matmul: inner dimensions differ: a is \[3, 4\] \(k = 4\), b is \[5, 2\] \(k = 5\)/);
+    await expect(matmul(a, b, { transA: true })).rejects.toThrow(/a\^T is \[3, 4\] \(k = 3\)/);
+    a.dispose(); b.dispose();
+  });
+
+  it('rejects non-broadcastable batches, rank < 2 and non-f32', async () => {
+    const e = engine();
+    const a = e.tensor(new Float32Array(2 * 3 * 4), [2, 3, 4]);
+    const b = e.tensor(new Float32Array(3 * 4 * 5), [3, 4, 5]);
+    const v = e.tensor(new Float32Array(4), [4]);
+    const i = e.tensor(new Int32Array(16), [4, 4]);
+    await expect(matmul(a, b)).rejects.toThrow(/matmul: batch dimensions of a \[2, 3, 4\] and b \[3, 4, 5\] cannot be broadcast/);
+    await expect(matmul(v, v)).rejects.toThrow(ShapeError);
+    await expect(matmul(i, i)).rejects.toThrow(DTypeError);
+    a.dispose(); b.dispose(); v.dispose(); i.dispose();
+    expect(e.liveTensors).toBe(0);
+  });
+
+  it('batch over the dispatch limit is a LimitError', async () => {
+    const e = engine();
+    const nb = e.limits.maxComputeWorkgroupsPerDimension + 1;
+    const a = e.tensor(new Float32Array(nb), [nb, 1, 1]);
+    await expect(matmul(a, a)).rejects.toThrow(LimitError);
+    a.dispose();
+    expect(e.liveTensors).toBe(0);
+  });
+
+  it('autotuneMatmul times both variants and sets the default', async () => {
+    const e = engine();
+    const r = await autotuneMatmul(e, { size: 64, reps: 1 });
+    expect(r.ms.register).toBeGreaterThan(0);
+    expect(r.ms.tiled).toBeGreaterThan(0);
+    expect(matmulVariant(e)).toBe(r.variant);
+  });
+});
+
+describe('gemmStrided', () => {
+  // C^T = B^T A^T written through strides: reads a [m, k] stored as its permutation [k, m]
+  // inside a larger buffer with an offset, and writes C transposed, with a broadcast batch.
+  for (const variant of ['register', 'tiled'] as const) {
+    it(`${variant}: permuted operands, offsets and transposed output`, async () => {
+      const e = engine();
+      const [nb, m, k, n] = [3, 6, 5, 7];
+      const off = 3;
+      const ad = randomF32(off + k * m, 1); // A^T stored [k, m] after `off` junk elements
+      const bd = randomF32(nb * k * n, 2); // B stored [nb, k, n]
+      const a = e.tensor(ad), b = e.tensor(bd);
+      const out = e.empty([nb, n, m]); // C stored transposed per batch
+      await gemmStrided(e, {
+        a, b, out, m, n, k, batchShape: [nb], variant, alpha: 2,
+        aLayout: { offset: off, rowStride: 1, colStride: m, batchStrides: [0] },
+        bLayout: { rowStride: n, colStride: 1, batchStrides: [k * n] },
+        outLayout: { rowStride: 1, colStride: m, batchStrides: [n * m] },
+      });
+      const got = await out.read();
+      a.dispose(); b.dispose(); out.dispose();
+      const want = matmulRef(ad.subarray(off), [k, m], bd, [nb, k, n], { transA: true, alpha: 2 });
+      // want is [nb, m, n]; got is [nb, n, m]
+      const perm = new Float64Array(want.out.length), abs = new Float64Array(want.out.length);
+      for (let t = 0; t < nb; t++) for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+        perm[(t * n + j) * m + i] = want.out[(t * m + i) * n + j]!;
+        abs[(t * n + j) * m + i] = want.absSum[(t * m + i) * n + j]!;
+      }
+      expect(firstMismatch(got, perm, (i) => sumBound(abs[i]!, k + 1))).toBeNull();
+    });
+  }
+
+  // Workgroup sizes of the register kernel, with and without the vec4 path for B
+  // (taken when n, the row stride and the offset are multiples of 4), at awkward sizes.
+  for (const tile of [{ wg: 64 }, { wg: 1 }, { wg: 3 }]) {
+    for (const [m, k, n] of [[37, 29, 44], [20, 16, 24], [5, 3, 7]] as const) {
+      it(`register tile ${JSON.stringify(tile)} on ${m}x${k}x${n}`, async () => {
+        const e = engine();
+        const ad = randomF32(m * k, m + k), bd = randomF32(k * n, k + n);
+        const a = e.tensor(ad, [m, k]), b = e.tensor(bd, [k, n]), out = e.empty([m, n]);
+        await gemmStrided(e, {
+          a, b, out, m, n, k, batchShape: [], variant: 'register', registerTile: tile,
+          aLayout: { rowStride: k, colStride: 1, batchStrides: [] },
+          bLayout: { rowStride: n, colStride: 1, batchStrides: [] },
+          outLayout: { rowStride: n, colStride: 1, batchStrides: [] },
+        });
+        const got = await out.read();
+        a.dispose(); b.dispose(); out.dispose();
+        const want = matmulRef(ad, [m, k], bd, [k, n]);
+        expect(firstMismatch(got, want.out, (i) => sumBound(want.absSum[i]!, k + 1))).toBeNull();
+      });
+    }
+  }
+
+  it('rejects layouts that reach past a tensor', async () => {
+    const e = engine();
+    const a = e.tensor(new Float32Array(6)), out = e.empty([4]);
+    await expect(gemmStrided(e, {
+      op: 'einsum', a, b: a, out, m: 2, n: 2, k: 3, batchShape: [],
+      aLayout: { rowStride: 3, colStride: 1, batchStrides: [] },
+      bLayout: { rowStride: 2, colStride: 1, batchStrides: [] }, // needs 2*2+1 = 6: ok
+      outLayout: { rowStride: 3, colStride: 1, batchStrides: [] }, // reaches element 4 of 4
+    })).rejects.toThrow(/einsum: out .* is read up to element 4/);
+    a.dispose(); out.dispose();
+  });
+});
