@@ -11,8 +11,8 @@ import { runRg, type RgOptions } from '../rg/pipeline.js';
 import { writeRgReport } from '../report/rg-report.js';
 import { Progress } from './progress.js';
 
-/** The built-in default: a two-level hierarchical block model (4 groups of 4 blocks of 16 nodes). */
-export const DEFAULT_NETWORK = 'hbm:levels=2,groups=4,size=16,pin=0.6,ratio=0.1,seed=7';
+/** The built-in default: a two-level hierarchical block model (4 groups of 4 blocks of 16 nodes; p = 0.8, 0.04, 0.002 within a block, a group, across groups). */
+export const DEFAULT_NETWORK = 'hbm:levels=2,groups=4,size=16,pin=0.8,ratio=0.05,seed=7';
 
 const HELP = `usage: diffrg rg [graph-file] [options]
 
@@ -164,7 +164,8 @@ export async function rgCommand(argv: string[]): Promise<number> {
       const peaks = result.scales.peaks.map((p) => `tau=${p.tau.toPrecision(4)} C=${p.C.toPrecision(4)}`).join('; ') || 'none';
       console.log(`N=${result.n} edges=${result.edges} method=${result.sweep.method} l2=${result.sweep.l2.toPrecision(4)} peaks: ${peaks}`);
       for (const c of result.coarseGrainings) console.log(`  supernodes at tau=${c.tau.toPrecision(4)}: ${c.supernodes}`);
-      if (result.communities) console.log(`  communities at tau=${result.communities.tau.toPrecision(4)}: ${result.communities.clusters}${result.communities.nmi !== undefined ? ` (NMI ${result.communities.nmi.toFixed(3)})` : ''}`);
+      const c = result.communities;
+      if (c) console.log(`  communities at tau=${c.tau.toPrecision(4)}: ${c.clusters}${c.agreement ? ` (NMI by ground-truth level: ${c.agreement.map((a) => a.nmi.toFixed(3)).join(', ')})` : ''}`);
       console.log(`report: ${files.html}\n        ${files.json}\n        ${Object.values(files.figures).join(' ')}`);
       console.log(`${wallSeconds.toFixed(1)} s${profile ? `, GPU kernels ${(profile.totalMs / 1000).toFixed(1)} s (${profile.method})` : ''}`);
     }

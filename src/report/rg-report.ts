@@ -125,7 +125,7 @@ export async function writeRgReport(outDir: string, input: RgReportInput): Promi
     sections.push({
       heading: 'Multiscale communities',
       text: `Average-linkage dendrogram on D_ij = 1/K_ij(tau = ${sig(c.tau)}); the stability-optimal cut gives ${c.clusters} communities` +
-        (c.nmi !== undefined ? ` (NMI ${sig(c.nmi, 4)}, ARI ${sig(c.ari!, 4)} against the ground truth).` : '.'),
+        (c.agreement ? ` (against the ground truth: ${c.agreement.map((a) => `level ${a.level} NMI ${sig(a.nmi, 4)}, ARI ${sig(a.ari, 4)}`).join('; ')}).` : '.'),
       svg: svgs.dendrogram!,
     });
   }

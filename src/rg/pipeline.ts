@@ -93,8 +93,8 @@ export interface Communities {
   labels: number[];
   psi: number[];
   linkage: { left: number[]; right: number[]; height: number[]; size: number[] };
-  nmi?: number;
-  ari?: number;
+  /** Agreement with each level of the graph's ground-truth groups (coarse to fine), when it has them. */
+  agreement?: { level: number; nmi: number; ari: number }[];
 }
 
 export interface RgResult {
@@ -349,11 +349,7 @@ async function communitiesAt(engine: Engine, spec: Spectrum, tau: number, g: Gra
     psi: Array.from(st.psi),
     linkage: { left: Array.from(link.left), right: Array.from(link.right), height: Array.from(link.height), size: Array.from(link.size) },
   };
-  const truth = g.groups?.[g.groups.length - 1] ?? g.groups?.[0];
-  if (truth) {
-    out.nmi = nmi(labels, truth);
-    out.ari = ari(labels, truth);
-  }
+  if (g.groups?.length) out.agreement = g.groups.map((truth, level) => ({ level, nmi: nmi(labels, truth), ari: ari(labels, truth) }));
   return out;
 }
 
