@@ -122,7 +122,7 @@ export async function denseSpectrum(
   }
   try {
     const wantVectors = opts.method === 'dense' && opts.vectors;
-    const r = await eigh(L, { vectors: wantVectors, method: opts.method === 'dense' ? 'jacobi' : 'tridiagonal' });
+    const r = await eigh(L, { vectors: wantVectors, method: opts.method === 'dense' ? 'auto' : 'tridiagonal' });
     const raw = await r.values.read();
     const res = r.vectors ? residualsOf(Lh, n, (await r.vectors.read()) as Float32Array, raw as Float32Array) : undefined;
     const vals = Float64Array.from(raw, (x) => Math.max(0, x));
