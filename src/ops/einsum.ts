@@ -7,8 +7,13 @@
 //    matmul's strided batched GEMM (gemmStrided, the same kernels as matmul): the permutation
 //    of the operands is folded into the strides, so no transpose pass is run. Free indices that
 //    do not merge are moved into the batch stride table (with stride 0 in the other operand).
-//  - Otherwise (contracted indices that do not merge, indices summed out of one operand only,
-//    diagonals, tiny products, Hadamard products) a direct strided kernel
+//  - Contracted indices that do not merge (they appear in different orders in the two operands,
+//    or are split by a free index, as in 'abcd,dcbe->ae'): when the product is large and wide
+//    enough, the operand that is cheaper to move is permuted (permute.ts) into a layout where
+//    the contracted group is one stride in both, and the GEMM runs; an explicit permute only
+//    where the strides are hostile. Smaller such steps stay on the direct kernel.
+//  - Otherwise (indices summed out of one operand only, diagonals the GEMM cannot read, tiny
+//    products, Hadamard products) a direct strided kernel
 //    (shaders/tn/contract_direct.wgsl) computes each output element as one serial sum, reading
 //    every operand through its own stride table; traces and diagonals are strides added up.
 //  - A single-operand full reduction of a contiguous tensor goes to the tree reduction of
@@ -34,6 +39,7 @@ import type { KernelSpec, UniformField } from '../../runtime/kernel.js';
 import { LimitError, ValueError, fmtShape } from '../../runtime/errors.js';
 import { MAX_RANK, WG_1D, contiguousStrides, engineOf, requireDType } from './common.js';
 import { gemmStrided } from './matmul.js';
+import { permute, MAX_PERMUTE_RANK } from './permute.js';
 import { sum as reduceSum } from './reduce.js';
 import { parseEinsum, planPath, type ContractionPath, type ParsedEinsum, type PathInfo, type PathStrategy } from './einsum-path.js';
 
@@ -49,7 +55,7 @@ export interface EinsumOptions {
 const OP = 'einsum';
 
 /** What a step is run with, counted for tests and reports. */
-export const einsumStats = { gemmSteps: 0, directSteps: 0, reduceSteps: 0, splitKSteps: 0 };
+export const einsumStats = { gemmSteps: 0, directSteps: 0, reduceSteps: 0, splitKSteps: 0, permutedGemmSteps: 0 };
 
 interface Plan {
   parsed: ParsedEinsum;
@@ -68,6 +74,18 @@ interface View {
   /** Whether the tensor is an intermediate this call owns. */
   owned: boolean;
 }
+
+// A contracted group that is not one stride in both operands is permuted into place (then the
+// GEMM runs) when the product has at least PERMUTE_GEMM_MIN_WORK multiply-adds, at least
+// PERMUTE_GEMM_MIN_COLS columns and PERMUTE_GEMM_WORK_PER_ELEMENT multiply-adds per element
+// moved; else the direct kernel reads the operands in place. Measured on lavapipe (2 cores,
+// 'abcd,dcbe->ae', GPU ms, direct vs permute + GEMM): m x n x k = 8x512x512: 15 vs 0.7,
+// 512x512x512: 3964 vs 148, 8x128x512: 3.9 vs 0.7, 8x128x64: 0.5 vs 0.1; but 32x32x512: 2.1 vs
+// 3.8 and 16x16x4096: 3.8 vs 18.8 (the register GEMM covers 512 columns per workgroup, so narrow
+// products leave most of it idle), and below ~2^15 multiply-adds both are launch overhead.
+const PERMUTE_GEMM_MIN_WORK = 1 << 16;
+const PERMUTE_GEMM_MIN_COLS = 128;
+const PERMUTE_GEMM_WORK_PER_ELEMENT = 8;
 
 const planCache = new WeakMap<Engine, Map<string, Plan>>();
 
@@ -306,7 +324,95 @@ class Runner {
     return { main, rest: runs.filter((_, i) => i !== bi).flat() };
   }
 
-  async tryGemm(a: View, b: View, keep: number[], red: number[], target: Target): Promise<boolean> {
+  /** Labels of size > 1 among `ls`, ordered by x's strides, largest first. */
+  byStride(ls: readonly number[], x: View): number[] {
+    return ls.filter((l) => this.size(l) > 1).sort((p, q) => x.strides.get(q)! - x.strides.get(p)!);
+  }
+
+  /** Whether the labels (in this order) form one stride in x: each stride is the next one times its size. */
+  merges(ls: readonly number[], x: View): boolean {
+    for (let i = 0; i + 1 < ls.length; i++) {
+      if (x.strides.get(ls[i]!) !== x.strides.get(ls[i + 1]!)! * this.size(ls[i + 1]!)) return false;
+    }
+    return true;
+  }
+
+  /**
+   * A contiguous copy of x with its labels in `order` (permute.ts), or null when x is not a plain
+   * permuted tensor (an offset slice, a diagonal) or needs more than MAX_PERMUTE_RANK axes
+   * after merging the labels that stay adjacent. The copy is owned by the caller.
+   */
+  async relayout(x: View, order: readonly number[]): Promise<View | null> {
+    if (x.off !== 0) return null;
+    const to = order.filter((l) => this.size(l) > 1);
+    if (to.length !== [...x.strides.keys()].filter((l) => this.size(l) > 1).length || !to.every((l) => x.strides.has(l))) return null;
+    const from = this.byStride(to, x);
+    const cs = contiguousStrides(from.map((l) => this.size(l)));
+    if (!from.every((l, i) => x.strides.get(l) === cs[i])) return null;
+    // Runs of target labels that are also consecutive in the source move as one axis.
+    const groups: number[][] = [];
+    for (const l of to) {
+      const g = groups[groups.length - 1];
+      if (g && from.indexOf(g[g.length - 1]!) + 1 === from.indexOf(l)) g.push(l);
+      else groups.push([l]);
+    }
+    const srcGroups = [...groups].sort((g, h) => from.indexOf(g[0]!) - from.indexOf(h[0]!));
+    if (srcGroups.length > MAX_PERMUTE_RANK) return null;
+    const gsize = (g: number[]) => g.reduce((n, l) => n * this.size(l), 1);
+    const wrapped = this.engine.wrap(x.t.buffer, srcGroups.map(gsize), 'f32');
+    let t: Tensor;
+    try {
+      t = await permute(wrapped, groups.map((g) => srcGroups.indexOf(g)), OP);
+    } finally {
+      wrapped.dispose();
+    }
+    const ts = contiguousStrides(to.map((l) => this.size(l)));
+    const strides = new Map([...x.strides.keys()].map((l) => [l, 0]));
+    to.forEach((l, i) => strides.set(l, ts[i]!));
+    return { t, off: 0, strides, owned: true };
+  }
+
+  /**
+   * GEMM for a step whose contracted indices do not form one stride in A and B (e.g.
+   * 'abcd,dcbe->ae'): copy one operand (the smaller that makes the group one stride in both;
+   * both if neither does) into a contiguous layout [batch, free, contracted] or [batch,
+   * contracted, free], then run the strided GEMM. Only for products large and wide enough that
+   * this beats the direct kernel (thresholds above); false leaves the step to the direct kernel.
+   */
+  async permutedGemm(a: View, b: View, keep: number[], red: number[], target: Target, batch: number[], fl: number[], fr: number[], work: number): Promise<boolean> {
+    if (work < PERMUTE_GEMM_MIN_WORK || fr.reduce((n, l) => n * this.size(l), 1) < PERMUTE_GEMM_MIN_COLS) return false;
+    const numelOf = (x: View) => [...x.strides.keys()].reduce((n, l) => n * this.size(l), 1);
+    const byTarget = (ls: number[]) => [...ls].sort((p, q) => target.strides.get(q)! - target.strides.get(p)!);
+    const kA = this.byStride(red, a);
+    const kB = this.byStride(red, b);
+    // Candidate moves: B into A's contracted order, A into B's, or both into A's order.
+    const options: { moveA: boolean; moveB: boolean; ks: number[]; cost: number }[] = [];
+    if (this.merges(kA, a)) options.push({ moveA: false, moveB: true, ks: kA, cost: numelOf(b) });
+    if (this.merges(kB, b)) options.push({ moveA: true, moveB: false, ks: kB, cost: numelOf(a) });
+    options.push({ moveA: true, moveB: true, ks: kA, cost: numelOf(a) + numelOf(b) });
+    options.sort((x, y) => x.cost - y.cost);
+    for (const o of options) {
+      if (work < PERMUTE_GEMM_WORK_PER_ELEMENT * o.cost) return false;
+      // relayout gives null (having launched nothing) for an operand it cannot move; try the next option.
+      const bt = byTarget(batch);
+      const na = o.moveA ? await this.relayout(a, [...bt, ...byTarget(fl), ...o.ks]) : a;
+      if (!na) continue;
+      let nb: View | null = null;
+      try {
+        nb = o.moveB ? await this.relayout(b, [...bt, ...o.ks, ...byTarget(fr)]) : b;
+        if (!nb) continue;
+        const done = await this.tryGemm(na, nb, keep, red, target, false);
+        if (done) einsumStats.permutedGemmSteps++;
+        return done;
+      } finally {
+        if (na !== a) na.t.dispose();
+        if (nb && nb !== b) nb.t.dispose();
+      }
+    }
+    return false;
+  }
+
+  async tryGemm(a: View, b: View, keep: number[], red: number[], target: Target, permuteOk = true): Promise<boolean> {
     // GEMM writes (no accumulate); indices summed out of one operand only cannot be its k.
     if (target.beta !== 0) return false;
     if (red.some((l) => !a.strides.has(l) || !b.strides.has(l))) return false;
@@ -318,10 +424,9 @@ class Runner {
     // Tiny or degenerate products run faster as one direct pass (no GEMM tiles half empty).
     if (m0 < 8 || n0 < 8 || m0 * n0 * k0 < 4096) return false;
     // Contracted group: one stride in each of A and B, in the same order.
-    const ks = red.filter((l) => this.size(l) > 1).sort((p, q) => a.strides.get(q)! - a.strides.get(p)!);
-    for (let i = 0; i + 1 < ks.length; i++) {
-      const [p, q] = [ks[i]!, ks[i + 1]!];
-      if (a.strides.get(p) !== a.strides.get(q)! * this.size(q) || b.strides.get(p) !== b.strides.get(q)! * this.size(q)) return false;
+    const ks = this.byStride(red, a);
+    if (!this.merges(ks, a) || !this.merges(ks, b)) {
+      return permuteOk && (await this.permutedGemm(a, b, keep, red, target, batch, fl, fr, m0 * n0 * k0 * prod(batch)));
     }
     const rows = this.splitRuns(fl, a, target);
     const cols = this.splitRuns(fr, b, target);

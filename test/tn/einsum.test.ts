@@ -78,6 +78,46 @@ describe('einsum execution paths', () => {
     await check('ijk,kl->jli', [[9, 10, 12], [12, 11]]);
     expect(einsumStats.gemmSteps).toBeGreaterThan(g0);
   });
+  it('contracted indices in different orders: the operand is permuted for the GEMM when that pays', async () => {
+    // 'abcd,dcbe->ae': b,c,d are one stride in each operand but in opposite orders. The product
+    // (67 x 131 x 105 = 922k multiply-adds, 131 columns) is over the thresholds and does 67
+    // multiply-adds per element of B moved, so B is permuted to [b, c, d, e] and the GEMM runs.
+    let p0 = einsumStats.permutedGemmSteps;
+    await check('abcd,dcbe->ae', [[67, 7, 5, 3], [3, 5, 7, 131]]);
+    expect(einsumStats.permutedGemmSteps).toBe(p0 + 1);
+    // The cheaper move is A here (A has 35 x 105 elements, B 105 x 257).
+    p0 = einsumStats.permutedGemmSteps;
+    await check('abcd,dcbe->ae', [[35, 7, 5, 3], [3, 5, 7, 257]], {}, 5);
+    expect(einsumStats.permutedGemmSteps).toBe(p0 + 1);
+    // Neither operand holds b,c as one stride (x and z sit between them): both are permuted.
+    p0 = einsumStats.permutedGemmSteps;
+    await check('bxc,czb->xz', [[13, 97, 11], [11, 149, 13]], {}, 9);
+    expect(einsumStats.permutedGemmSteps).toBe(p0 + 1);
+    // With a batch index and free indices that do not merge in the output.
+    p0 = einsumStats.permutedGemmSteps;
+    await check('qabcd,dcbqe->eqa', [[3, 37, 5, 7, 2], [2, 7, 5, 3, 139]], {}, 13);
+    expect(einsumStats.permutedGemmSteps).toBe(p0 + 1);
+    // Tiny, or narrow (41 columns: the register GEMM would idle): the direct kernel, no permute.
+    p0 = einsumStats.permutedGemmSteps;
+    const d0 = einsumStats.directSteps;
+    await check('abcd,dcbe->ae', [[9, 2, 3, 5], [5, 3, 2, 11]]);
+    await check('abcd,dcbe->ae', [[67, 7, 5, 3], [3, 5, 7, 41]]);
+    expect(einsumStats.permutedGemmSteps).toBe(p0);
+    expect(einsumStats.directSteps).toBe(d0 + 2);
+  });
+  it('diagonals: read in place by the GEMM, or the direct kernel when the operand to move is one', async () => {
+    // 'aabcd': A's diagonal is a stride the GEMM reads in place; B is the operand moved.
+    let p0 = einsumStats.permutedGemmSteps;
+    await check('aabcd,dcbe->ae', [[67, 67, 7, 5, 3], [3, 5, 7, 131]]);
+    expect(einsumStats.permutedGemmSteps).toBe(p0 + 1);
+    // 'abcdd': d's diagonal breaks the contracted group in A, so A would be the one to move, and
+    // permute cannot move a diagonal: the direct kernel runs.
+    p0 = einsumStats.permutedGemmSteps;
+    const d0 = einsumStats.directSteps;
+    await check('abcdd,dcbe->ae', [[67, 7, 5, 3, 3], [3, 5, 7, 131]]);
+    expect(einsumStats.permutedGemmSteps).toBe(p0);
+    expect(einsumStats.directSteps).toBe(d0 + 1);
+  });
   it('long sums with few outputs split in two passes', async () => {
     const s0 = einsumStats.splitKSteps;
     await check('ij,ij->', [[300, 301], [300, 301]]);
