@@ -20,4 +20,22 @@ export async function buildBundle({ outfile = 'dist/diffrg.js', write = true } =
   });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await buildBundle();
+/** The Node CLI: dist/cli.js, dependencies left as imports. */
+export async function buildCli() {
+  generateShaders();
+  return build({
+    entryPoints: ['src/cli/main.ts'],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    outfile: 'dist/cli.js',
+    packages: 'external',
+    logLevel: 'info',
+  });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await buildBundle();
+  await buildCli();
+}
