@@ -60,10 +60,26 @@ function hashString(s: string): string {
   return `${s.length}:${(h >>> 0).toString(16)}`;
 }
 
-/** Fills ${NAME} placeholders and resolves #if/#elif/#else/#endif with wgsl-preprocessor. */
+/**
+ * Replaces `#include "lib/x.wgsl"` lines with that file from shaders/ (once per file; nested
+ * includes allowed). WGSL has no modules: this is how kernels share functions (shaders/lib/
+ * holds functions only, never an entry point) without copying them.
+ */
+function resolveIncludes(name: string, source: string, seen = new Set<string>()): string {
+  return source.replace(/^[ \t]*#include\s+"([^"]+)"[ \t]*$/gm, (_m, path: string) => {
+    if (seen.has(path)) return '';
+    seen.add(path);
+    const inc = SHADER_SOURCES[path];
+    if (inc === undefined) throw new CompileError(name, `#include "${path}": no such file under shaders/`);
+    return resolveIncludes(name, inc, seen);
+  });
+}
+
+/** Resolves #include, fills ${NAME} placeholders and #if/#elif/#else/#endif (wgsl-preprocessor). */
 export function preprocess(spec: KernelSpec): string {
-  const raw = spec.source ?? SHADER_SOURCES[spec.shader];
-  if (raw === undefined) throw new CompileError(spec.name, `no shader file shaders/${spec.shader}`);
+  const file = spec.source ?? SHADER_SOURCES[spec.shader];
+  if (file === undefined) throw new CompileError(spec.name, `no shader file shaders/${spec.shader}`);
+  const raw = resolveIncludes(spec.name, file);
   const defines = spec.defines ?? {};
   const strings: string[] = [];
   const values: Define[] = [];
@@ -143,7 +159,7 @@ export class KernelRegistry {
     const lines = source.split('\n');
     const msgs = info.messages
       .filter((m) => m.type === 'error')
-      .map((m) => `shaders/${spec.shader}:${m.lineNum}:${m.linePos}: ${m.message}\n    ${lines[m.lineNum - 1]?.trim() ?? ''}`);
+      .map((m) => `shaders/${spec.shader}:${m.lineNum}:${m.linePos} (line of the preprocessed source): ${m.message}\n    ${lines[m.lineNum - 1]?.trim() ?? ''}`);
     return new CompileError(spec.name, msgs.length ? msgs.join('\n') : err.message);
   }
 

@@ -278,6 +278,8 @@ describe('errors from the GPU', () => {
     expect(String(err.message)).toMatch(/undefined_thing/);
     const missing: KernelSpec = { ...bad, source: 'fn f() -> ${T} {}', name: 'needs_define' };
     await expect(e.kernels.get(missing)).rejects.toThrow(/uses \$\{T\} but no such define was given/);
+    const badInclude: KernelSpec = { ...bad, source: '#include "lib/nope.wgsl"\n', name: 'bad_include' };
+    await expect(e.kernels.get(badInclude)).rejects.toThrow(/#include "lib\/nope.wgsl": no such file under shaders/);
   });
 
   it('reports device loss as DeviceLostError instead of hanging', async () => {
