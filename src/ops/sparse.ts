@@ -100,20 +100,31 @@ function sliceView<D extends 'u32' | 'f32'>(engine: Engine, data: Uint32Array | 
   return engine.tensor(data, [data.length], dtype);
 }
 
-function spmmSpec(): KernelSpec {
-  return {
-    name: 'spmm',
-    shader: 'linalg/spmm.wgsl',
-    defines: { WG: WG_1D },
-    bindings: ['read', 'read', 'read', 'read', 'read', 'read_write'],
-    uniforms: [
-      { name: 'n', type: 'u32' },
-      { name: 'b', type: 'u32' },
-      { name: 'alpha', type: 'f32' },
-      { name: 'beta', type: 'f32' },
-      { name: 'gamma', type: 'f32' },
-    ],
-  };
+/** Invocations per workgroup of the SpMM kernel (64: rows of several invocations share a workgroup; no barriers). */
+const WG_SPMM = 64;
+
+/**
+ * Kernel variant and column groups per row for b columns: vec4 loads with G vec4 groups per
+ * invocation when 4 | b (G the largest of 4, 2, 1 dividing b / 4), else W = min(b, 4) scalar
+ * columns per invocation.
+ */
+function spmmPlan(b: number): { spec: KernelSpec; gpr: number } {
+  const uniforms = [
+    { name: 'n', type: 'u32' },
+    { name: 'b', type: 'u32' },
+    { name: 'gpr', type: 'u32' },
+    { name: 'alpha', type: 'f32' },
+    { name: 'beta', type: 'f32' },
+    { name: 'gamma', type: 'f32' },
+  ] as const;
+  const base = { name: 'spmm', shader: 'linalg/spmm.wgsl', bindings: ['read', 'read', 'read', 'read', 'read', 'read_write'] as const, uniforms };
+  if (b % 4 === 0) {
+    const b4 = b / 4;
+    const G = b4 % 4 === 0 ? 4 : b4 % 2 === 0 ? 2 : 1;
+    return { spec: { ...base, defines: { WG: WG_SPMM, VEC4: true, G, G2: G >= 2, G4: G >= 4, W: 0, W2: false, W3: false, W4: false } }, gpr: b4 / G };
+  }
+  const W = Math.min(b, 4);
+  return { spec: { ...base, defines: { WG: WG_SPMM, VEC4: false, G: 0, G2: false, G4: false, W, W2: W >= 2, W3: W >= 3, W4: W >= 4 } }, gpr: Math.ceil(b / W) };
 }
 
 export interface SpmmOptions {
@@ -141,12 +152,13 @@ export async function spmmInto(
   z: Binding = x,
 ): Promise<void> {
   const n = A.n;
+  const { spec, gpr } = spmmPlan(b);
   await A.engine.launch({
     op,
-    kernel: spmmSpec(),
-    uniforms: { n, b, alpha, beta, gamma },
+    kernel: spec,
+    uniforms: { n, b, gpr, alpha, beta, gamma },
     buffers: [A.rowPtr, A.colIdx, A.values, x, z, y],
-    workgroups: { linear: Math.ceil((n * b) / WG_1D) },
+    workgroups: { linear: Math.ceil((n * gpr) / WG_SPMM) },
     cost: { flops: 2 * A.nnz * b + 4 * n * b, bytes: 4 * (n + 1 + 2 * A.nnz) + 4 * n * b * (2 + (gamma !== 0 ? 1 : 0)) },
   });
 }

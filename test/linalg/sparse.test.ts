@@ -80,8 +80,11 @@ describe('laplacianFromEdges', () => {
 });
 
 describe('spmm', () => {
+  // b covers both kernel paths (shaders/linalg/spmm.wgsl): scalar with 1, 2, 3, 4 columns per
+  // invocation and a clamped tail group (1, 2, 3, 5, 7), and vec4 with 1, 2, 4 vec4 groups per
+  // invocation (4, 12, 20 -> 1; 8, 24 -> 2; 16, 32, 128 -> 4).
   for (const n of [1, 7, 257]) {
-    for (const b of [1, 3, 32, 128]) {
+    for (const b of n === 257 ? [1, 2, 3, 4, 5, 7, 8, 12, 16, 20, 24, 32, 128] : [1, 3, 4, 5, 32, 128]) {
       it(`n=${n} b=${b} vs dense float64`, async () => {
         const e = engine();
         const edges = randomEdges(n, 3 * n, 7 * n + b);
@@ -101,9 +104,41 @@ describe('spmm', () => {
     }
   }
 
-  it('fused alpha A X + beta X + gamma Z', async () => {
+  it('general CSR: rows of degree 0, negative values, non-symmetric; both kernel paths', async () => {
     const e = engine();
-    const n = 57, b = 5;
+    const n = 131;
+    const r = rng(5);
+    const rp = [0], ci: number[] = [], vs: number[] = [];
+    const vals = randomF32(20 * n, 6, -2, 2);
+    for (let i = 0; i < n; i++) {
+      // every third row empty (and the first and last rows), others 1..12 random columns
+      const deg = i % 3 === 0 || i === n - 1 ? 0 : 1 + Math.floor(r() * 12);
+      const cols = new Set<number>();
+      while (cols.size < deg) cols.add(Math.floor(r() * n));
+      for (const c of [...cols].sort((a, b2) => a - b2)) { ci.push(c); vs.push(vals[ci.length]!); }
+      rp.push(ci.length);
+    }
+    const M = csrFromArrays(e, n, rp, ci, vs);
+    expect(M.symmetric).toBe(false);
+    const A = await denseOf(M);
+    for (const b of [1, 3, 4, 5, 8, 16, 32]) {
+      const xd = randomF32(n * b, b, -1, 1);
+      const X = e.tensor(xd, [n, b]);
+      const Y = await spmm(M, X);
+      const got = await Y.read();
+      const { y, abs } = denseMatmul(A, xd, n, b);
+      // degree-0 rows must be exactly 0; others within the dot-product bound k_i u sum |A_ij X_jq|
+      const bound = (t: number) => { const i = Math.floor(t / b); return (rp[i + 1]! - rp[i]!) * U32 * abs[t]!; };
+      expect(firstMismatch(got, y, bound), `b=${b}`).toBeNull();
+      for (let i = 0; i < n; i += 3) for (let q = 0; q < b; q++) expect(got[i * b + q]).toBe(0);
+      X.dispose(); Y.dispose();
+    }
+    M.dispose();
+  });
+
+  for (const b of [5, 8, 16]) it(`fused alpha A X + beta X + gamma Z, b=${b}`, async () => {
+    const e = engine();
+    const n = 57;
     const L = await laplacianFromEdges(e, n, randomEdges(n, 200, 99));
     const A = await denseOf(L);
     const xd = randomF32(n * b, 1), zd = randomF32(n * b, 2);
@@ -120,6 +155,7 @@ describe('spmm', () => {
     await expect(spmm(L, bad)).rejects.toThrow(/spmm: X must be \[57\] or \[57, b\]/);
     bad.dispose();
     await expect(spmm(L, X, { gamma: 1 })).rejects.toThrow(/needs options.z/);
+    await expect(spmm(L, X, { alpha: NaN })).rejects.toThrow(/spmm: alpha must be finite, got NaN/);
     for (const t of [X, Z, Y]) t.dispose();
     L.dispose();
     await expect(spmm(L, X)).rejects.toThrow(/used after dispose/);
