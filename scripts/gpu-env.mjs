@@ -1,7 +1,11 @@
 // Environment Dawn needs on a GPU-less machine (WEBGPU.md): a writable XDG_RUNTIME_DIR, and
-// the lavapipe ICD chosen explicitly when it is installed alongside others. On a machine with
-// a real GPU nothing is forced unless DIFFRG_SOFTWARE_GPU=1.
+// the software Vulkan driver chosen explicitly: lavapipe when installed, else Chromium's
+// SwiftShader (what scripts/setup falls back to). Where a vendor driver is installed (NVIDIA)
+// nothing is forced unless DIFFRG_SOFTWARE_GPU=1.
 import { existsSync, mkdirSync } from 'node:fs';
+
+const LAVAPIPE = '/usr/share/vulkan/icd.d/lvp_icd.json';
+const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 export function gpuEnv() {
   const env = {};
@@ -10,10 +14,10 @@ export function gpuEnv() {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     env.XDG_RUNTIME_DIR = dir;
   }
-  const lvp = '/usr/share/vulkan/icd.d/lvp_icd.json';
-  const hasNvidia = existsSync('/usr/share/vulkan/icd.d/nvidia_icd.json') || existsSync('/etc/vulkan/icd.d/nvidia_icd.json');
-  if (!process.env.VK_ICD_FILENAMES && existsSync(lvp) && (!hasNvidia || process.env.DIFFRG_SOFTWARE_GPU === '1')) {
-    env.VK_ICD_FILENAMES = lvp;
+  const hasVendor = ['/usr/share/vulkan/icd.d/nvidia_icd.json', '/etc/vulkan/icd.d/nvidia_icd.json'].some(existsSync);
+  if (!process.env.VK_ICD_FILENAMES && (!hasVendor || process.env.DIFFRG_SOFTWARE_GPU === '1')) {
+    if (existsSync(LAVAPIPE)) env.VK_ICD_FILENAMES = LAVAPIPE;
+    else if (existsSync(SWIFTSHADER)) env.VK_ICD_FILENAMES = SWIFTSHADER;
   }
   return env;
 }
