@@ -19,10 +19,11 @@ const { elementwiseBench } = await import('./elementwise.js');
 const { reduceBench } = await import('./reduce.js');
 const { einsumBench } = await import('./einsum.js');
 const { linalgBench } = await import('./linalg.js');
+const { diffusionBench } = await import('./diffusion.js');
 type Measurement = import('./lib.js').Measurement;
 type TfContext = import('./tfjs.js').TfContext;
 
-const all = [fmaBench, matmulBench, elementwiseBench, reduceBench, einsumBench, linalgBench];
+const all = [fmaBench, matmulBench, elementwiseBench, reduceBench, einsumBench, linalgBench, diffusionBench];
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const selected = filters.length ? all.filter((b) => filters.some((f) => b.name.includes(f))) : all;
 if (selected.length === 0) {

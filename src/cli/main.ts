@@ -8,6 +8,7 @@ Object.assign(process.env, gpuEnv());
 
 const commands: Record<string, { summary: string; run: (argv: string[]) => Promise<number> }> = {
   rg: { summary: 'Laplacian renormalization of a graph: entropy/specific-heat sweep, scales, supernodes, RG flow, communities; writes a report', run: async (a) => (await import('./rg.js')).rgCommand(a) },
+  diffusion: { summary: 'score-based diffusion: train a score network, sample, NLL by the probability-flow ODE, entropy-production bound and rates; writes a report', run: async (a) => (await import('./diffusion.js')).diffusionCommand(a) },
   info: { summary: 'print the WebGPU adapter, its features and limits', run: async () => (await import('./info.js')).infoCommand() },
 };
 

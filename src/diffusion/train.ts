@@ -28,6 +28,8 @@ export interface TrainOptions extends AdamOptions {
   logEvery?: number;
   /** Linear learning-rate warm-up steps (default 0). */
   warmup?: number;
+  /** Called after each step has been queued (progress display; nothing is read back). */
+  onStep?: (done: number) => void;
 }
 
 export interface TrainResult {
@@ -111,6 +113,7 @@ export async function trainScoreNet(engine: Engine, net: ScoreNet, sde: Sde, dat
       if ((step + 1) % logEvery === 0 && (step + 1) / logEvery <= nLog) {
         await reduceColumns(engine, lrow, B, 1, curve, (step + 1) / logEvery - 1, 0, 1 / B);
       }
+      opts.onStep?.(step + 1);
     }
     const values = await curve.read();
     const seconds = (performance.now() - t0) / 1000;

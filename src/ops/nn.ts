@@ -51,16 +51,15 @@ export interface DenseLayer {
 
 const ACT_ID: Record<Activation, number> = { silu: 1, tanh: 2, relu: 3 };
 
-// Register tile of the dense kernels: RM rows (shared by the workgroup) x TN columns per
-// invocation, the columns of one invocation WG apart so that neighbouring lanes load
-// neighbouring weights. The workgroup is as wide as the layer needs (a power of two from 4 to
-// 32 lanes), so a 2-wide output layer does not idle 60 lanes. Measured on lavapipe, 2 cores
-// shared with other jobs (d = 2, h = 128, 4 hidden layers, batch 4096 training step): 0.79
-// steps/s with this mapping and 8 x 4 tiles, 0.64 with 4 x 4 tiles and lanes over 4-column
-// blocks; not tuned further (the weight-gradient kernel is the slowest, ~0.4-1.3 GFLOP/s).
-const RM = 8;
-const TN = 4;
-const wgFor = (cols: number) => Math.min(32, Math.max(4, 2 ** Math.ceil(Math.log2(Math.ceil(cols / TN)))));
+// Dense kernels: 8 x 8 register blocks per invocation (8 rows per workgroup, 8 adjacent columns
+// per lane, the layout of core/matmul_reg.wgsl), the workgroup only as wide as the layer needs
+// (a power of two up to 64 lanes of 8 columns), so a 2-wide output layer does not run 63 idle
+// lanes. The weight gradient splits the batch into chunks of WGRAD_CHUNK rows, one workgroup
+// layer per chunk, then adds the chunks (sum_slices). Measured on lavapipe (2 cores shared
+// with other jobs, load average 8-12; d = 2, h = 128, 4 hidden layers, batch 4096 training
+// step, bench/diffusion.ts): 1.85 steps/s with the previous 8 x 4 strided-column kernels,
+// 2.6-4.2 with these (the earlier 0.79 figure was taken under heavier load).
+const wgFor = (cols: number) => Math.min(64, 2 ** Math.ceil(Math.log2(Math.max(1, Math.ceil(cols / 8)))));
 const WG_1D = 256;
 
 /** A small seeded PRNG (mulberry32) for weight initialisation. */
@@ -141,12 +140,22 @@ export function nnKernel(name: string, shader: string, defines: Record<string, s
   };
 }
 
-const denseForwardSpec = (act: number, residual: boolean, rowScale: boolean, storeZ: boolean, WG: number) =>
-  nnKernel('dense_forward', 'nn/dense_forward.wgsl', { ACT: act, RESIDUAL: residual, ROWSCALE: rowScale, STORE_Z: storeZ, RM, TN, WG }, 'rrrww', ['rows', 'n_in', 'n_out', 'w_off']);
-const denseBackwardDataSpec = (lowAct: number, residual: boolean, writeDa: boolean, WG: number) =>
-  nnKernel('dense_backward_data', 'nn/dense_backward_data.wgsl', { LOW_ACT: lowAct, RESIDUAL: residual, WRITE_DA: writeDa, RM, TN, WG }, 'rrrrww', ['rows', 'n_in', 'n_out', 'kcols', 'w_off']);
-const denseBackwardWeightSpec = (WG: number) =>
-  nnKernel('dense_backward_weight', 'nn/dense_backward_weight.wgsl', { RM, TN, WG }, 'rrw', ['rows', 'n_in', 'n_out', 'w_off']);
+const denseForwardSpec = (act: number, residual: boolean, rowScale: boolean, storeZ: boolean, WG: number, vec4: boolean) =>
+  nnKernel('dense_forward', 'nn/dense_forward.wgsl', { ACT: act, RESIDUAL: residual, ROWSCALE: rowScale, STORE_Z: storeZ, WG, W_VEC4: vec4 }, 'rrrww', ['rows', 'n_in', 'n_out', 'w_off']);
+const denseBackwardDataSpec = (lowAct: number, residual: boolean, writeDa: boolean, WG: number, vec4: boolean) =>
+  nnKernel('dense_backward_data', 'nn/dense_backward_data.wgsl', { LOW_ACT: lowAct, RESIDUAL: residual, WRITE_DA: writeDa, WG, W_VEC4: vec4 }, 'rrrrww', ['rows', 'n_in', 'n_out', 'kcols', 'wt_off']);
+const denseBackwardWeightSpec = (WG: number, vec4: boolean) =>
+  nnKernel('dense_backward_weight', 'nn/dense_backward_weight.wgsl', { WG, DZ_VEC4: vec4 }, 'rrw', ['rows', 'n_in', 'n_out', 'w_off', 'chunk', 'slice']);
+const transposeSpec = () => nnKernel('transpose_weights', 'nn/transpose_weights.wgsl', {}, 'rw', ['n_in', 'n_out', 'w_off', 'wt_off']);
+const sumSlicesSpec = () => nnKernel('sum_slices', 'nn/sum_slices.wgsl', {}, 'rw', ['n', 'slices']);
+
+/**
+ * Rows per batch chunk of the weight gradient (one workgroup layer each, then sum_slices).
+ * Shorter chunks give more parallel work and shorter float32 sums; longer ones less partial
+ * traffic. 512 gives 8 chunks at batch 4096 (136 workgroups for a 128 x 128 layer, enough for
+ * the cores); not swept (the shared machine's load made differences of < 20% unmeasurable).
+ */
+export const WGRAD_CHUNK = 512;
 const embedSpec = () =>
   nnKernel('embed_time', 'nn/embed_time.wgsl', {}, 'rrrrww', ['rows', 'd', 'nf', 'x_stride', 'use_tconst', 'tconst:f32', 'rsconst:f32', 'rep']);
 const divCotangentSpec = (exact: boolean) => nnKernel('div_cotangent', 'nn/div_cotangent.wgsl', { EXACT: exact }, 'rrw', ['rows', 'd']);
@@ -171,7 +180,7 @@ export async function reduceColumns(engine: Engine, src: Tensor, rows: number, c
 }
 
 /** Workgroups of a dense kernel with `rows` x `cols` outputs. */
-const blocks = (rows: number, cols: number) => Math.ceil(rows / RM) * Math.ceil(cols / (wgFor(cols) * TN));
+const blocks = (rows: number, cols: number) => Math.ceil(rows / 8) * Math.ceil(cols / (wgFor(cols) * 8));
 
 /** Buffers of one forward/backward pass at a given row count, reused across calls. */
 class Workspace {
@@ -183,9 +192,11 @@ class Workspace {
   da: Tensor[] = [];
   dx!: Tensor;
   dummy: Tensor[] = [];
+  /** Per-chunk partial weight gradients [slices, paramCount], made on the first backward with grads. */
+  part: Tensor | null = null;
   constructor(readonly rows: number) {}
   all(): Tensor[] {
-    return [this.xin, this.rs, ...this.z, ...this.a, ...this.dz, ...this.da, this.dx, ...this.dummy];
+    return [this.xin, this.rs, ...this.z, ...this.a, ...this.dz, ...this.da, this.dx, ...this.dummy, ...(this.part ? [this.part] : [])];
   }
 }
 
@@ -216,6 +227,9 @@ export class ScoreNet {
   readonly nf: number;
   readonly params: Tensor<'f32'>;
   readonly fourier: Tensor<'f32'>;
+  /** W^T of every layer (bias rows dropped) for the backward-data products; offsets 16-byte aligned. */
+  private readonly wt: Tensor<'f32'>;
+  private readonly wtOffsets: number[];
   private readonly spaces = new Map<number, Workspace>();
 
   constructor(readonly engine: Engine, readonly config: MlpConfig, init?: Float32Array) {
@@ -229,11 +243,19 @@ export class ScoreNet {
     if (p.length !== this.paramCount) throw new ShapeError('ScoreNet', `parameter vector has ${p.length} values, the config needs ${this.paramCount}`);
     this.params = engine.keep(engine.tensor(p, [this.paramCount]));
     this.fourier = engine.keep(engine.tensor(fourierFrequencies(config)));
+    let off = 0;
+    this.wtOffsets = this.layers.map((L) => {
+      const o = off;
+      off += Math.ceil((L.nIn * L.nOut) / 4) * 4;
+      return o;
+    });
+    this.wt = engine.keep(engine.empty([off], 'f32', 'ScoreNet'));
   }
 
   dispose(): void {
     this.params.dispose();
     this.fourier.dispose();
+    this.wt.dispose();
     for (const w of this.spaces.values()) for (const t of w.all()) t?.dispose();
     this.spaces.clear();
   }
@@ -312,7 +334,7 @@ export class ScoreNet {
       const storeZ = l < last;
       await e.launch({
         op,
-        kernel: denseForwardSpec(L.act, L.residual, rowScale, storeZ, wgFor(L.nOut)),
+        kernel: denseForwardSpec(L.act, L.residual, rowScale, storeZ, wgFor(L.nOut), L.nOut % 4 === 0 && L.offset % 4 === 0),
         uniforms: { rows, n_in: L.nIn, n_out: L.nOut, w_off: L.offset },
         buffers: [input, params, ws.rs, storeZ ? ws.z[l]! : ws.dummy[0]!, ws.a[l]!],
         workgroups: { linear: blocks(rows, L.nOut) },
@@ -335,36 +357,63 @@ export class ScoreNet {
     if (opts.grads && opts.grads.size !== this.paramCount) throw new ShapeError(op, `grads has ${opts.grads.size} values, the net has ${this.paramCount}`);
     const params = opts.params ?? this.params;
     const last = this.layers.length - 1;
+    const first = opts.inputGrad ? 0 : 1;
+    // W^T of the layers whose input gradient is needed (the parameters may have just changed).
+    for (let l = first; l <= last; l++) {
+      const L = this.layers[l]!;
+      await e.launch({
+        op, kernel: transposeSpec(), uniforms: { n_in: L.nIn, n_out: L.nOut, w_off: L.offset, wt_off: this.wtOffsets[l]! },
+        buffers: [params, this.wt], workgroups: { linear: Math.ceil((L.nIn * L.nOut) / WG_1D) }, cost: { flops: 0, bytes: 8 * L.nIn * L.nOut },
+      });
+    }
+    const slices = Math.ceil(rows / WGRAD_CHUNK);
+    let gdst: Tensor | undefined = opts.grads;
+    if (opts.grads && slices > 1) {
+      if (!ws.part || ws.part.size !== slices * this.paramCount) {
+        ws.part?.dispose();
+        ws.part = e.keep(e.empty([slices, this.paramCount], 'f32', 'ScoreNet'));
+      }
+      gdst = ws.part;
+    }
     for (let l = last; l >= 0; l--) {
       const L = this.layers[l]!;
       const dzl = l === last ? ct : ws.dz[l]!;
-      if (opts.grads) {
+      if (gdst) {
         const input = l === 0 ? ws.xin : ws.a[l - 1]!;
+        const wg = wgFor(L.nOut);
         await e.launch({
           op,
-          kernel: denseBackwardWeightSpec(wgFor(L.nOut)),
-          uniforms: { rows, n_in: L.nIn, n_out: L.nOut, w_off: L.offset },
-          buffers: [input, dzl, opts.grads],
-          workgroups: { linear: blocks(L.nIn + 1, L.nOut) },
-          cost: { flops: 2 * rows * (L.nIn + 1) * L.nOut, bytes: 4 * (rows * (L.nIn + L.nOut) + (L.nIn + 1) * L.nOut) },
+          kernel: denseBackwardWeightSpec(wg, L.nOut % 4 === 0),
+          uniforms: { rows, n_in: L.nIn, n_out: L.nOut, w_off: L.offset, chunk: WGRAD_CHUNK, slice: this.paramCount },
+          buffers: [input, dzl, gdst],
+          workgroups: [Math.ceil(L.nOut / (8 * wg)), Math.ceil((L.nIn + 1) / 8), slices],
+          cost: { flops: 2 * rows * (L.nIn + 1) * L.nOut, bytes: 4 * (rows * (L.nIn + L.nOut) + slices * (L.nIn + 1) * L.nOut) },
         });
       }
-      if (l === 0 && !opts.inputGrad) break;
+      if (l < first) break;
       const below = l > 0 ? this.layers[l - 1]! : null;
       const kcols = below ? L.nIn : this.dim;
       const lowAct = below ? below.act : 0;
       const writeDa = below ? below.residual : true;
+      const wtOff = this.wtOffsets[l]!;
       await e.launch({
         op,
-        kernel: denseBackwardDataSpec(lowAct, L.residual, writeDa, wgFor(kcols)),
-        uniforms: { rows, n_in: L.nIn, n_out: L.nOut, kcols, w_off: L.offset },
+        kernel: denseBackwardDataSpec(lowAct, L.residual, writeDa, wgFor(kcols), kcols % 4 === 0 && L.nIn % 4 === 0),
+        uniforms: { rows, n_in: L.nIn, n_out: L.nOut, kcols, wt_off: wtOff },
         buffers: [
-          dzl, params, L.residual ? ws.da[l]! : dzl, below ? ws.z[l - 1]! : dzl,
+          dzl, this.wt, L.residual ? ws.da[l]! : dzl, below ? ws.z[l - 1]! : dzl,
           writeDa ? (below ? ws.da[l - 1]! : ws.dx) : ws.dummy[0]!,
           lowAct ? ws.dz[l - 1]! : ws.dummy[1]!,
         ],
         workgroups: { linear: blocks(rows, kcols) },
         cost: { flops: 2 * rows * kcols * L.nOut, bytes: 4 * (rows * (2 * kcols + L.nOut) + kcols * L.nOut) },
+      });
+    }
+    if (opts.grads && gdst !== opts.grads) {
+      const n = this.paramCount;
+      await e.launch({
+        op, kernel: sumSlicesSpec(), uniforms: { n, slices }, buffers: [gdst!, opts.grads],
+        workgroups: { linear: Math.ceil(n / WG_1D) }, cost: { flops: slices * n, bytes: 4 * (slices + 1) * n },
       });
     }
   }

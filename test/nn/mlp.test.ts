@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { useEngine } from '../helpers/gpu.js';
 import { randomF32, rng } from '../helpers/random.js';
 import { U32, firstMismatch } from '../helpers/tolerance.js';
-import { ScoreNet, AdamW, mlpLayers, ShapeError, ValueError, type MlpConfig } from '../../src/index.js';
+import { ScoreNet, AdamW, mlpLayers, ShapeError, ValueError, WGRAD_CHUNK, type MlpConfig } from '../../src/index.js';
 import * as ref from '../reference/mlp.js';
 
 const engine = useEngine();
@@ -10,8 +10,9 @@ const engine = useEngine();
 // Rounding-error budget (reference/mlp.ts, "magnitudes"): the forward output has error
 // <= K u |y|_abs with K = sum over layers of (n_in + 1) fma roundings plus 24 ULP for the
 // activation (WGSL exp is 3 + 2|x| ULP; SiLU/tanh add a division and two adds; |z| < 8 here).
-// The reverse pass repeats the chain backwards (2K), and weight gradients add a sequential sum
-// over `rows` (rows more roundings).
+// The reverse pass repeats the chain backwards (2K), and weight gradients add a sum over the
+// batch: serial within chunks of WGRAD_CHUNK rows, then over the ceil(rows / WGRAD_CHUNK) chunks
+// (min(rows, WGRAD_CHUNK) + chunks more roundings).
 function forwardK(layers: ref.RefLayer[]): number {
   return layers.reduce((s, L) => s + L.nIn + 1 + 24, 0);
 }
@@ -23,6 +24,8 @@ const cases: Case[] = [
   { cfg: { dim: 2, hidden: 17, layers: 3, activation: 'silu', fourierFeatures: 4, residual: true, seed: 3 }, batch: 33 },
   { cfg: { dim: 5, hidden: 130, layers: 2, activation: 'relu', fourierFeatures: 3, seed: 4 }, batch: 7 },
   { cfg: { dim: 1, hidden: 17, layers: 4, activation: 'silu', fourierFeatures: 8, residual: true, seed: 5 }, batch: 130 },
+  // vec4 weight loads (h % 4 == 0) and a batch over two weight-gradient chunks (521 = 512 + 9)
+  { cfg: { dim: 2, hidden: 32, layers: 2, activation: 'silu', fourierFeatures: 2, residual: true, seed: 6 }, batch: 521 },
 ];
 
 async function readParams(net: ScoreNet): Promise<Float32Array> {
@@ -80,7 +83,8 @@ describe('score MLP kernels against the float64 reference', () => {
         }
       }
       expect(firstMismatch(y, wantY, (i) => (K + 2) * U32 * magY[i]!)).toBeNull();
-      expect(firstMismatch(g, wantG, (i) => (2 * K + batch) * U32 * magG[i]! + 1e-30)).toBeNull();
+      const sumK = Math.min(batch, WGRAD_CHUNK) + Math.ceil(batch / WGRAD_CHUNK);
+      expect(firstMismatch(g, wantG, (i) => (2 * K + sumK) * U32 * magG[i]! + 1e-30)).toBeNull();
       expect(firstMismatch(dx, wantDx, (i) => 2 * K * U32 * magDx[i]! + 1e-30)).toBeNull();
 
       // Exact divergence (Jacobian trace by d reverse passes) and Hutchinson's v^T J v.

@@ -1,8 +1,8 @@
 // A trained network on 1-D N(0, 1) data (VE, sigma = 10): NLL, bound and samples against the
 // exact answers. Small net (h = 32, 2 hidden layers), 1200 steps of batch 1024 with likelihood
-// weighting and importance-sampled t: about 4 s of training, 13 s in all on lavapipe. Node only:
-// under SwiftShader in Chromium the ~25 000 dispatches take over two minutes;
-// train.test.ts runs a short training in both projects.
+// weighting and importance-sampled t. Runs in both projects since the register-blocked dense
+// kernels and the split weight gradient: 25 s under SwiftShader in Chromium (it was over two
+// minutes before, hence Node-only then).
 import { describe, expect, it } from 'vitest';
 import { useEngine } from '../helpers/gpu.js';
 import { Sde, ScoreNet, dataset, trainScoreNet, probabilityFlowNll, entropyProduction, sampleReverseSde } from '../../src/index.js';
