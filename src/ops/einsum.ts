@@ -7,9 +7,12 @@
 //    matmul's strided batched GEMM (gemmStrided, the same kernels as matmul): the permutation
 //    of the operands is folded into the strides, so no transpose pass is run. Free indices that
 //    do not merge are moved into the batch stride table (with stride 0 in the other operand).
+//    Tall-and-narrow steps (few columns, many rows, as a ring's cross bonds give) are run by
+//    gemmStrided as C^T = B^T A^T with a workgroup fitted to the columns, again by strides only
+//    (einsumStats.swappedGemmSteps counts them).
 //  - Contracted indices that do not merge (they appear in different orders in the two operands,
-//    or are split by a free index, as in 'abcd,dcbe->ae'): when the product is large and wide
-//    enough, the operand that is cheaper to move is permuted (permute.ts) into a layout where
+//    or are split by a free index, as in 'abcd,dcbe->ae'): when the product is large enough,
+//    the operand that is cheaper to move is permuted (permute.ts) into a layout where
 //    the contracted group is one stride in both, and the GEMM runs; an explicit permute only
 //    where the strides are hostile. Smaller such steps stay on the direct kernel.
 //  - Otherwise (indices summed out of one operand only, diagonals the GEMM cannot read, tiny
@@ -55,7 +58,7 @@ export interface EinsumOptions {
 const OP = 'einsum';
 
 /** What a step is run with, counted for tests and reports. */
-export const einsumStats = { gemmSteps: 0, directSteps: 0, reduceSteps: 0, splitKSteps: 0, permutedGemmSteps: 0 };
+export const einsumStats = { gemmSteps: 0, directSteps: 0, reduceSteps: 0, splitKSteps: 0, permutedGemmSteps: 0, swappedGemmSteps: 0 };
 
 interface Plan {
   parsed: ParsedEinsum;
@@ -76,16 +79,27 @@ interface View {
 }
 
 // A contracted group that is not one stride in both operands is permuted into place (then the
-// GEMM runs) when the product has at least PERMUTE_GEMM_MIN_WORK multiply-adds, at least
-// PERMUTE_GEMM_MIN_COLS columns and PERMUTE_GEMM_WORK_PER_ELEMENT multiply-adds per element
-// moved; else the direct kernel reads the operands in place. Measured on lavapipe (2 cores,
-// 'abcd,dcbe->ae', GPU ms, direct vs permute + GEMM): m x n x k = 8x512x512: 15 vs 0.7,
-// 512x512x512: 3964 vs 148, 8x128x512: 3.9 vs 0.7, 8x128x64: 0.5 vs 0.1; but 32x32x512: 2.1 vs
-// 3.8 and 16x16x4096: 3.8 vs 18.8 (the register GEMM covers 512 columns per workgroup, so narrow
-// products leave most of it idle), and below ~2^15 multiply-adds both are launch overhead.
+// GEMM runs) when the product has at least PERMUTE_GEMM_MIN_WORK multiply-adds and
+// PERMUTE_GEMM_WORK_PER_ELEMENT multiply-adds per element moved; else the direct kernel reads
+// the operands in place. Measured on lavapipe (2 cores, 'abcd,dcbe->ae', GPU ms, direct vs
+// permute + GEMM): m x n x k = 8x512x512: 15 vs 0.7, 512x512x512: 3964 vs 148, 8x128x512: 3.9
+// vs 0.7, 8x128x64: 0.5 vs 0.1; below ~2^15 multiply-adds both are launch overhead. Narrow
+// products used to stay direct (a 128-column minimum: the register GEMM's 512-column workgroups
+// idled), but gemmStrided now fits the workgroup to the columns and swaps tall-and-narrow
+// products, and the narrow cases turned round (min of 7 runs under load): 32x32x512 2.0 vs
+// 0.46, 16x16x4096 2.9 vs 1.4, 67x41x105 2.2 vs 0.26, 'bhdf,fjhk->bdjk' (256x64x256) 9.6 vs 1.05.
 const PERMUTE_GEMM_MIN_WORK = 1 << 16;
-const PERMUTE_GEMM_MIN_COLS = 128;
 const PERMUTE_GEMM_WORK_PER_ELEMENT = 8;
+
+// Matrix sides the GEMM takes (rows and columns, either orientation: gemmStrided swaps them as
+// needed): the shorter at least GEMM_MIN_SIDE, the longer at least GEMM_MIN_LONG_SIDE. Measured
+// (direct vs GEMM, GPU ms, min of 7 under load): 2000x500 times 500x{3,2,1}: 5.0 vs 2.5, 3.3 vs
+// 2.0, 1.6 vs 2.0 (a matrix-vector product fills one row of each 8x8 register block: direct);
+// 1x500x2000 1.7 vs 1.6 and 4x500x2000 9.2 vs 1.6; batches of 512 8x8x8 products 2.0 vs 0.5 but
+// of 4x32x4 ones 0.79 vs 0.85 (blocks 1/4 full: direct).
+const GEMM_MIN_SIDE = 2;
+const GEMM_MIN_LONG_SIDE = 8;
+const gemmShapeOk = (m: number, n: number) => Math.min(m, n) >= GEMM_MIN_SIDE && Math.max(m, n) >= GEMM_MIN_LONG_SIDE;
 
 const planCache = new WeakMap<Engine, Map<string, Plan>>();
 
@@ -376,11 +390,11 @@ class Runner {
    * GEMM for a step whose contracted indices do not form one stride in A and B (e.g.
    * 'abcd,dcbe->ae'): copy one operand (the smaller that makes the group one stride in both;
    * both if neither does) into a contiguous layout [batch, free, contracted] or [batch,
-   * contracted, free], then run the strided GEMM. Only for products large and wide enough that
-   * this beats the direct kernel (thresholds above); false leaves the step to the direct kernel.
+   * contracted, free], then run the strided GEMM. Only for products large enough that this
+   * beats the direct kernel (thresholds above); false leaves the step to the direct kernel.
    */
   async permutedGemm(a: View, b: View, keep: number[], red: number[], target: Target, batch: number[], fl: number[], fr: number[], work: number): Promise<boolean> {
-    if (work < PERMUTE_GEMM_MIN_WORK || fr.reduce((n, l) => n * this.size(l), 1) < PERMUTE_GEMM_MIN_COLS) return false;
+    if (work < PERMUTE_GEMM_MIN_WORK) return false;
     const numelOf = (x: View) => [...x.strides.keys()].reduce((n, l) => n * this.size(l), 1);
     const byTarget = (ls: number[]) => [...ls].sort((p, q) => target.strides.get(q)! - target.strides.get(p)!);
     const kA = this.byStride(red, a);
@@ -421,8 +435,8 @@ class Runner {
     const fr = keep.filter((l) => b.strides.has(l) && !a.strides.has(l));
     const prod = (ls: number[]) => ls.reduce((n, l) => n * this.size(l), 1);
     const m0 = prod(fl), n0 = prod(fr), k0 = prod(red);
-    // Tiny or degenerate products run faster as one direct pass (no GEMM tiles half empty).
-    if (m0 < 8 || n0 < 8 || m0 * n0 * k0 < 4096) return false;
+    // Tiny or degenerate products run faster as one direct pass (GEMM register blocks mostly empty).
+    if (!gemmShapeOk(m0, n0) || m0 * n0 * k0 < 4096) return false;
     // Contracted group: one stride in each of A and B, in the same order.
     const ks = this.byStride(red, a);
     if (!this.merges(ks, a) || !this.merges(ks, b)) {
@@ -436,10 +450,10 @@ class Runner {
     );
     if (bdims.length > MAX_RANK) return false;
     const m = prod(rows.main), n = prod(cols.main);
-    if (m < 4 || n < 4) return false;
+    if (!gemmShapeOk(m, n)) return false;
     einsumStats.gemmSteps++;
     const lay = (k: number, off: number, rs: number, cs: number) => ({ offset: off, rowStride: rs, colStride: cs, batchStrides: bdims.map((d) => d.s[k]!) });
-    await gemmStrided(this.engine, {
+    const launch = await gemmStrided(this.engine, {
       op: OP,
       a: a.t, b: b.t, out: target.t,
       m, n, k: k0,
@@ -448,6 +462,7 @@ class Runner {
       bLayout: lay(1, b.off, last(ks, b.strides), last(cols.main, b.strides)),
       outLayout: lay(2, target.off, last(rows.main, target.strides), last(cols.main, target.strides)),
     });
+    if (launch.swapped) einsumStats.swappedGemmSteps++;
     return true;
   }
 }

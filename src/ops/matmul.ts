@@ -15,6 +15,9 @@
 //
 // `gemmStrided` is the engine under matmul: it takes explicit element strides (batch, row,
 // column) and offsets for A, B and C, so callers such as einsum read permuted operands in place.
+// For the register kernel it also picks the launch shape per product (registerLaunch below):
+// a workgroup only as wide as C's columns need, and C^T = B^T A^T (operands swapped, all by
+// strides) when that puts more useful work on each invocation (tall-and-narrow products).
 import { Tensor, numel } from '../../runtime/tensor.js';
 import type { Engine } from '../../runtime/engine.js';
 import type { KernelSpec, UniformField } from '../../runtime/kernel.js';
@@ -69,7 +72,7 @@ export interface GemmStridedArgs {
   outLayout: OperandLayout;
   alpha?: number;
   variant?: MatmulVariant;
-  /** @internal block shape for the 'register' kernel (benchmark tuning). */
+  /** @internal block shape for the 'register' kernel (benchmark tuning); given, it is used as is and the orientation is kept. */
   registerTile?: RegisterTile;
 }
 
@@ -82,6 +85,66 @@ export interface GemmStridedArgs {
 // 64 and 32 tied (9.6-10.0), 16: 6.6, 128: 4.9. The later sweeps of the written-out kernel ran
 // while other jobs loaded the 2 cores (load average 8-16) and could not separate 16-128.
 export const DEFAULT_REGISTER_TILE: RegisterTile = { wg: 64 };
+
+/** How gemmStrided ran a product (returned, and counted in gemmStats). */
+export interface GemmLaunch {
+  variant: MatmulVariant;
+  /** The register kernel computed C^T = B^T A^T (operands swapped through their strides). */
+  swapped: boolean;
+  /** Register kernel only: the workgroup shape used. */
+  tile?: RegisterTile;
+}
+
+/** Launch choices made by gemmStrided, counted for tests and reports. */
+export const gemmStats = { launches: 0, swapped: 0, narrowTiles: 0 };
+
+// Launch shape of the register kernel for one product (when the caller names no tile). Each
+// invocation owns an 8x8 block of C and a workgroup spans wg * 8 columns, so the default wg = 64
+// (512 columns) leaves most invocations of a narrow product idle: a 64x16x256 batch of 16 ran
+// at 0.09 GFLOP/s in the 8-tensor ring of bench/einsum.ts. Model, fitted on lavapipe (2 cores,
+// GPU ms, min of 9 interleaved runs under load; N = as given, T = swapped, suffix = wg):
+//  - cost ~ workgroups * max(wg, 8) * pen: lavapipe runs a workgroup 8 invocations per SIMD
+//    step, so fewer than 8 cost as much as 8 (300x6x160: N1 0.33 vs N4 0.46, T8 0.13), and
+//    idle invocations cost like busy ones (1024x32x1024: N64 436 vs N4 10);
+//  - pen = 4 when B (the operand each invocation reads its own columns of) has a column stride
+//    other than 1: its 8 loads per k step are a gather at that stride, and power-of-two strides
+//    of 4 KiB and more also alias in the cache (1024x32x1024: N4 10 with unit-stride B vs T4-T16
+//    23 with B^T at stride 1024, for half the modelled work); the fit needs 2 < pen < 7.6;
+//  - wg: below 16 column blocks, the power of two that covers them (1024x32x1024: wg 4 10,
+//    wg 8 15, wg 16 83); from 16 blocks on, the width of 16, 32 or 64 that leaves the fewest
+//    invocations idle, ties to the wider, so 512 columns and more (and 256) keep the tuned
+//    width (N = 1024: wg 64 9.6-10.9 GFLOP/s, 16: 6.6); square N = 300 / 600 (38 / 75 blocks):
+//    wg 64 9.4 / 136 ms, 16 6.1 / 63, 8 10.4 / 80 (8 loses there: it is not in the model);
+//  - the swap is taken only where the model says it is cheaper.
+const STRIDED_B_PENALTY = 4;
+const SIMD_LANES = 8;
+const MIN_WIDE_WG = 16;
+
+function registerCost(m: number, n: number, batch: number, bColStride: number): { wg: number; cost: number } {
+  const blocks = Math.ceil(n / 8);
+  let wg = 1;
+  while (wg < blocks && wg < MIN_WIDE_WG) wg *= 2;
+  // Wide products: the 16-64 width that leaves the fewest idle invocations, ties to the wider.
+  if (blocks >= MIN_WIDE_WG) {
+    for (let w = MIN_WIDE_WG * 2; w <= DEFAULT_REGISTER_TILE.wg; w *= 2) if (Math.ceil(blocks / w) * w <= Math.ceil(blocks / wg) * wg) wg = w;
+  }
+  const workgroups = Math.ceil(blocks / wg) * Math.ceil(m / 8) * batch;
+  return { wg, cost: workgroups * Math.max(wg, SIMD_LANES) * (bColStride === 1 ? 1 : STRIDED_B_PENALTY) };
+}
+
+/**
+ * The register kernel's launch for an m x n product with `batch` batch elements, B read with
+ * column stride bColStride and A with row stride aRowStride (B^T's column stride once swapped):
+ * the workgroup width and whether to compute C^T = B^T A^T instead. Exported for benchmarks.
+ */
+export function registerLaunch(m: number, n: number, batch: number, aRowStride: number, bColStride: number): { swapped: boolean; tile: RegisterTile } {
+  const asIs = registerCost(m, n, batch, bColStride);
+  const swapped = registerCost(n, m, batch, aRowStride);
+  if (swapped.cost < asIs.cost) return { swapped: true, tile: { wg: swapped.wg } };
+  return { swapped: false, tile: { wg: asIs.wg } };
+}
+
+const transposed = (l: OperandLayout): OperandLayout => ({ offset: l.offset, rowStride: l.colStride, colStride: l.rowStride, batchStrides: l.batchStrides });
 
 const GEMM_UNIFORMS: readonly UniformField[] = [
   { name: 'm', type: 'u32' },
@@ -153,9 +216,11 @@ function checkLayout(op: string, name: string, t: Tensor, rows: number, cols: nu
 /**
  * out = alpha * op(A) op(B) for every batch index, with all three operands given by explicit
  * element strides. Writes into `out` (which the caller created). The strided read lets a
- * permuted or transposed operand be used without a transpose pass.
+ * permuted or transposed operand be used without a transpose pass. Returns how it ran: for the
+ * register kernel (without `registerTile`) the workgroup width is fitted to the columns and
+ * the product may run as C^T = B^T A^T (same arithmetic, same error bound).
  */
-export async function gemmStrided(engine: Engine, g: GemmStridedArgs): Promise<void> {
+export async function gemmStrided(engine: Engine, g: GemmStridedArgs): Promise<GemmLaunch> {
   const op = g.op ?? 'gemm';
   engineOf(op, g.a, g.b, g.out);
   for (const t of [g.a, g.b, g.out]) requireDType(op, t, ['f32']);
@@ -166,40 +231,55 @@ export async function gemmStrided(engine: Engine, g: GemmStridedArgs): Promise<v
   const alpha = g.alpha ?? 1;
   if (!Number.isFinite(alpha)) throw new ValueError(op, `alpha = ${alpha} must be finite`);
   const batch = numel(g.batchShape);
-  if (g.m === 0 || g.n === 0 || batch === 0) return;
+  const variant = g.variant ?? matmulVariant(engine);
+  if (g.m === 0 || g.n === 0 || batch === 0) return { variant, swapped: false };
   checkLayout(op, 'out', g.out, g.m, g.n, g.batchShape, g.outLayout);
   if (g.k > 0) {
     checkLayout(op, 'a', g.a, g.m, g.k, g.batchShape, g.aLayout);
     checkLayout(op, 'b', g.b, g.k, g.n, g.batchShape, g.bLayout);
   }
-  const variant = g.variant ?? matmulVariant(engine);
-  const tile = g.registerTile ?? DEFAULT_REGISTER_TILE;
+  // Register kernel without a caller's tile: pick the workgroup width and orientation.
+  let swapped = false;
+  let tile = g.registerTile ?? DEFAULT_REGISTER_TILE;
+  if (variant === 'register' && !g.registerTile) {
+    const l = registerLaunch(g.m, g.n, batch, g.aLayout.rowStride, g.bLayout.colStride);
+    swapped = l.swapped;
+    tile = l.tile;
+  }
+  // The product as launched: C^T (n x m) = B^T (n x k) A^T (k x m) when swapped.
+  const [ta, tb, m, n] = swapped ? [g.b, g.a, g.n, g.m] : [g.a, g.b, g.m, g.n];
+  const al = swapped ? transposed(g.bLayout) : g.aLayout;
+  const bl = swapped ? transposed(g.aLayout) : g.bLayout;
+  const cl = swapped ? transposed(g.outLayout) : g.outLayout;
   // vec4 loads of B need every 4-column group of B to be one aligned vec4 in the buffer.
-  const bl = g.bLayout;
-  const bVec4 = variant === 'register' && bl.colStride === 1 && g.n % 4 === 0 && bl.rowStride % 4 === 0 &&
-    (bl.offset ?? 0) % 4 === 0 && bl.batchStrides.every((s) => s % 4 === 0) && g.b.size % 4 === 0;
-  const kernel = gemmKernel(variant, { tile, aKFast: g.aLayout.colStride === 1, bNFast: bl.colStride === 1 || bl.rowStride !== 1, bVec4 });
+  const bVec4 = variant === 'register' && bl.colStride === 1 && n % 4 === 0 && bl.rowStride % 4 === 0 &&
+    (bl.offset ?? 0) % 4 === 0 && bl.batchStrides.every((s) => s % 4 === 0) && tb.size % 4 === 0;
+  const kernel = gemmKernel(variant, { tile, aKFast: al.colStride === 1, bNFast: bl.colStride === 1 || bl.rowStride !== 1, bVec4 });
   const workgroups: [number, number, number] =
     variant === 'register'
-      ? [Math.ceil(g.n / (tile.wg * 8)), Math.ceil(g.m / 8), batch]
-      : [Math.ceil(g.n / 64), Math.ceil(g.m / 64), batch];
+      ? [Math.ceil(n / (tile.wg * 8)), Math.ceil(m / 8), batch]
+      : [Math.ceil(n / 64), Math.ceil(m / 64), batch];
   await engine.launch({
     op,
     kernel,
     uniforms: {
-      m: g.m, n: g.n, k: g.k, alpha,
-      a_off: g.aLayout.offset ?? 0, b_off: g.bLayout.offset ?? 0, c_off: g.outLayout.offset ?? 0,
+      m, n, k: g.k, alpha,
+      a_off: al.offset ?? 0, b_off: bl.offset ?? 0, c_off: cl.offset ?? 0,
       batch_rank: g.batchShape.length,
-      a_rs: g.aLayout.rowStride, a_cs: g.aLayout.colStride,
-      b_rs: g.bLayout.rowStride, b_cs: g.bLayout.colStride,
-      c_rs: g.outLayout.rowStride, c_cs: g.outLayout.colStride,
+      a_rs: al.rowStride, a_cs: al.colStride,
+      b_rs: bl.rowStride, b_cs: bl.colStride,
+      c_rs: cl.rowStride, c_cs: cl.colStride,
       _pad0: 0, _pad1: 0,
-      batch_shape: g.batchShape, a_bs: g.aLayout.batchStrides, b_bs: g.bLayout.batchStrides, c_bs: g.outLayout.batchStrides,
+      batch_shape: g.batchShape, a_bs: al.batchStrides, b_bs: bl.batchStrides, c_bs: cl.batchStrides,
     },
-    buffers: [g.a, g.b, g.out],
+    buffers: [ta, tb, g.out],
     workgroups,
     cost: { flops: 2 * g.m * g.n * g.k * batch, bytes: 4 * batch * (g.m * g.k + g.k * g.n + g.m * g.n) },
   });
+  gemmStats.launches++;
+  if (swapped) gemmStats.swapped++;
+  if (variant === 'register' && tile.wg < DEFAULT_REGISTER_TILE.wg) gemmStats.narrowTiles++;
+  return variant === 'register' ? { variant, swapped, tile } : { variant, swapped };
 }
 
 /**

@@ -4,7 +4,7 @@ import { randomF32 } from '../helpers/random.js';
 import { firstMismatch, sumBound } from '../helpers/tolerance.js';
 import { matmulRef } from '../reference/matmul.js';
 import {
-  matmul, gemmStrided, autotuneMatmul, matmulVariant, ShapeError, DTypeError, LimitError, type MatmulVariant,
+  matmul, gemmStrided, gemmStats, registerLaunch, autotuneMatmul, matmulVariant, ShapeError, DTypeError, LimitError, type MatmulVariant,
 } from '../../src/index.js';
 
 const engine = useEngine();
@@ -160,6 +160,75 @@ describe('gemmStrided', () => {
         expect(firstMismatch(got, want.out, (i) => sumBound(want.absSum[i]!, k + 1))).toBeNull();
       });
     }
+  }
+
+  // Launch choices of the register kernel (no tile given): the workgroup is fitted to C's columns
+  // and tall-and-narrow products run as C^T = B^T A^T, read through swapped strides.
+  it('registerLaunch: wide products keep wg 64 and their orientation; narrow ones shrink or swap', () => {
+    expect(registerLaunch(1024, 1024, 1, 1024, 1)).toEqual({ swapped: false, tile: { wg: 64 } });
+    expect(registerLaunch(512, 512, 1, 512, 1)).toEqual({ swapped: false, tile: { wg: 64 } });
+    // 16 columns = 2 blocks of 8: two invocations per workgroup instead of 64 (62 idle).
+    expect(registerLaunch(16, 16, 8, 128, 1)).toEqual({ swapped: false, tile: { wg: 2 } });
+    // 300 x 6 with unit-stride A rows: as C^T the 300 side spreads over the invocations.
+    expect(registerLaunch(300, 6, 1, 1, 1).swapped).toBe(true);
+    // Same shape but B^T would be read at a large stride while B is unit-stride and wide.
+    expect(registerLaunch(1024, 32, 1, 1024, 1)).toEqual({ swapped: false, tile: { wg: 4 } });
+  });
+
+  // Tall and narrow (m = 257 rows, n = 5 or 13 columns, k = 31 prime), with A stored transposed
+  // inside a larger buffer at an offset, a batch of 3 with A broadcast, and C written with
+  // padded rows: the result must equal the float64 product (error bound as above, depth k + 1),
+  // the launch must report the swap, and no element outside C's slots may be written.
+  for (const n of [5, 13]) {
+    it(`swapped launch: 257x${n}x31, batch 3, transposed A at an offset, padded C`, async () => {
+      const e = engine();
+      const [nb, m, k] = [3, 257, 31];
+      const off = 5, ldc = n + 2;
+      const ad = randomF32(off + k * m, 3); // A^T stored [k, m] after `off` junk elements
+      const bd = randomF32(nb * k * n, 4); // B stored [nb, k, n]
+      const a = e.tensor(ad), b = e.tensor(bd);
+      const out = e.tensor(new Float32Array(nb * m * ldc).fill(7)); // C rows padded to ldc
+      const s0 = gemmStats.swapped;
+      const launch = await gemmStrided(e, {
+        a, b, out, m, n, k, batchShape: [nb], alpha: 0.5,
+        aLayout: { offset: off, rowStride: 1, colStride: m, batchStrides: [0] },
+        bLayout: { rowStride: n, colStride: 1, batchStrides: [k * n] },
+        outLayout: { rowStride: ldc, colStride: 1, batchStrides: [m * ldc] },
+      });
+      const got = await out.read();
+      a.dispose(); b.dispose(); out.dispose();
+      if (launch.variant === 'register') {
+        expect(launch.swapped).toBe(true);
+        expect(gemmStats.swapped).toBe(s0 + 1);
+      }
+      const want = matmulRef(ad.subarray(off), [k, m], bd, [nb, k, n], { transA: true, alpha: 0.5 });
+      const exp = new Float64Array(got.length).fill(7), abs = new Float64Array(got.length);
+      for (let t = 0; t < nb; t++) for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+        exp[(t * m + i) * ldc + j] = want.out[(t * m + i) * n + j]!;
+        abs[(t * m + i) * ldc + j] = want.absSum[(t * m + i) * n + j]!;
+      }
+      expect(firstMismatch(got, exp, (i) => sumBound(abs[i]!, k + 1))).toBeNull();
+    });
+  }
+
+  // Narrow workgroups (2 and 4 invocations) on odd column counts that leave the last block part-full.
+  for (const [m, k, n] of [[64, 17, 11], [9, 40, 29]] as const) {
+    it(`fitted narrow workgroup on ${m}x${k}x${n}`, async () => {
+      const e = engine();
+      const ad = randomF32(m * k, m), bd = randomF32(k * n, n);
+      const a = e.tensor(ad, [m, k]), b = e.tensor(bd, [k, n]), out = e.empty([m, n]);
+      const launch = await gemmStrided(e, {
+        a, b, out, m, n, k, batchShape: [],
+        aLayout: { rowStride: k, colStride: 1, batchStrides: [] },
+        bLayout: { rowStride: n, colStride: 1, batchStrides: [] },
+        outLayout: { rowStride: n, colStride: 1, batchStrides: [] },
+      });
+      const got = await out.read();
+      a.dispose(); b.dispose(); out.dispose();
+      if (launch.variant === 'register') expect(launch.tile!.wg).toBeLessThan(64);
+      const want = matmulRef(ad, [m, k], bd, [k, n]);
+      expect(firstMismatch(got, want.out, (i) => sumBound(want.absSum[i]!, k + 1))).toBeNull();
+    });
   }
 
   it('rejects layouts that reach past a tensor', async () => {

@@ -97,13 +97,38 @@ describe('einsum execution paths', () => {
     p0 = einsumStats.permutedGemmSteps;
     await check('qabcd,dcbqe->eqa', [[3, 37, 5, 7, 2], [2, 7, 5, 3, 139]], {}, 13);
     expect(einsumStats.permutedGemmSteps).toBe(p0 + 1);
-    // Tiny, or narrow (41 columns: the register GEMM would idle): the direct kernel, no permute.
+    // Narrow (41 columns): the GEMM fits its workgroup to the columns, so the permute pays too.
+    p0 = einsumStats.permutedGemmSteps;
+    await check('abcd,dcbe->ae', [[67, 7, 5, 3], [3, 5, 7, 41]]);
+    expect(einsumStats.permutedGemmSteps).toBe(p0 + 1);
+    // Tiny (2970 multiply-adds): the direct kernel, no permute.
     p0 = einsumStats.permutedGemmSteps;
     const d0 = einsumStats.directSteps;
     await check('abcd,dcbe->ae', [[9, 2, 3, 5], [5, 3, 2, 11]]);
-    await check('abcd,dcbe->ae', [[67, 7, 5, 3], [3, 5, 7, 41]]);
     expect(einsumStats.permutedGemmSteps).toBe(p0);
-    expect(einsumStats.directSteps).toBe(d0 + 2);
+    expect(einsumStats.directSteps).toBe(d0 + 1);
+  });
+  it('tall-and-narrow steps run as C^T = B^T A^T (swapped strides, no copies)', async () => {
+    // 257 rows (a), 5 columns (c), 61 summed (b); A is read with unit row stride, so as C^T the
+    // 257 side spreads over the workgroup's invocations (gemmStrided's registerLaunch).
+    let s0 = einsumStats.swappedGemmSteps;
+    let g0 = einsumStats.gemmSteps;
+    await check('ba,bc->ac', [[61, 257], [61, 5]]);
+    expect(einsumStats.gemmSteps).toBe(g0 + 1);
+    expect(einsumStats.swappedGemmSteps).toBe(s0 + 1);
+    // A ring step, 'abi,hal->bihl': a summed (13), rows b,i (69), columns h,l (10, not one
+    // stride in B: l goes to the batch table); B's columns are strided, A^T's are unit stride.
+    s0 = einsumStats.swappedGemmSteps;
+    await check('abi,hal->bihl', [[13, 23, 3], [5, 13, 2]], {}, 3);
+    expect(einsumStats.swappedGemmSteps).toBe(s0 + 1);
+    // Few columns (6, as the thin end of a matrix chain): the GEMM, no longer the direct kernel.
+    g0 = einsumStats.gemmSteps;
+    await check('ab,bg->ag', [[301, 163], [163, 6]], {}, 5);
+    expect(einsumStats.gemmSteps).toBe(g0 + 1);
+    // Matrix-vector (one column) stays on the direct kernel.
+    const d0 = einsumStats.directSteps;
+    await check('ab,bg->ag', [[301, 163], [163, 1]], {}, 5);
+    expect(einsumStats.directSteps).toBe(d0 + 1);
   });
   it('diagonals: read in place by the GEMM, or the direct kernel when the operand to move is one', async () => {
     // 'aabcd': A's diagonal is a stride the GEMM reads in place; B is the operand moved.
