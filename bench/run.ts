@@ -1,7 +1,7 @@
 // Runs the benchmarks in one process on one adapter, prints a table and writes
 // bench/results/<adapter-slug>.json. `npm run bench -- matmul elementwise` runs only the named
 // benches (substring match) and writes <adapter-slug>.<names>.json; with no names, all of them
-// (about 2 minutes on an idle 2-core lavapipe machine, 2-4 under load).
+// (about 12-15 minutes on a 2-core lavapipe machine: rg and linalg take most of it).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
