@@ -17,7 +17,7 @@
 import { Tensor } from '../../runtime/tensor.js';
 import type { Engine } from '../../runtime/engine.js';
 import type { KernelSpec, UniformField } from '../../runtime/kernel.js';
-import { DTypeError, ShapeError, ValueError, fmtShape } from '../../runtime/errors.js';
+import { DTypeError, LimitError, ShapeError, ValueError, fmtShape } from '../../runtime/errors.js';
 
 export type Activation = 'silu' | 'tanh' | 'relu';
 
@@ -158,6 +158,55 @@ const sumSlicesSpec = () => nnKernel('sum_slices', 'nn/sum_slices.wgsl', {}, 'rw
 export const WGRAD_CHUNK = 512;
 const embedSpec = () =>
   nnKernel('embed_time', 'nn/embed_time.wgsl', {}, 'rrrrww', ['rows', 'd', 'nf', 'x_stride', 'use_tconst', 'tconst:f32', 'rsconst:f32', 'rep']);
+/** Which forward kernel(s) inference uses: 'auto' (the measured rule), or force one. */
+export type ForwardPath = 'auto' | 'fused' | 'layered';
+
+/** Tile sizes of the fused forward (shaders/nn/mlp_fused_forward.wgsl) for one net and row count. */
+export interface FusedPlan {
+  /** Batch rows per workgroup (8, the kernel's register block). */
+  tileRows: number;
+  /** Row stride of the activation tiles (>= every layer width, a multiple of 4). */
+  actWidth: number;
+  /** Floats of the weight staging buffer (whole column quads; >= the widest layer output). */
+  weightFloats: number;
+  /** Lanes per workgroup. */
+  lanes: number;
+}
+
+/** Widest hidden layer the fused forward serves (issue 6: small widths). */
+export const FUSED_MAX_HIDDEN = 256;
+
+/**
+ * The selection rule for ForwardPath 'auto': the fused forward where it beat the per-layer one.
+ * Measured on lavapipe (Mesa 25.0.7, 2 cores shared with other jobs, load average 6-8;
+ * bench/mlp_fused.ts: d = 2, nf = 16, SiLU, 3 hidden layers, wall ms per score() call, median of
+ * 3-5 alternating rounds; layered / fused in three runs, > 1 means fused is faster):
+ *   h \ batch    64                 512                4096
+ *   32           1.89, 1.07, 1.81   0.72, 0.75, 0.64   0.66, 0.41, 0.69
+ *   64           0.94, 0.89, 0.94   0.32, 0.38, 0.43   0.27, 0.30, 0.38
+ *   128          0.45, 0.40, 0.39   0.23, 0.15, 0.31   0.23, 0.23, 0.37
+ *   256          0.21, 0.33, 0.30   0.13, 0.28, 0.31   0.13, 0.32, 0.42
+ * (e.g. h = 32, batch 64: 0.94 ms per-layer vs 0.52 ms fused; h = 256, batch 4096: 307 vs
+ * 730 ms.) On a CPU adapter workgroup memory is ordinary memory: staging the weights once per
+ * 8-row tile is pure extra work, and it outweighs the 4-5 dispatches saved as soon as the
+ * flops do. So the rule is h <= 32 and at most 64 rows. Not measured on a hardware GPU, where
+ * dispatches cost more and workgroup memory is fast; this rule is then conservative.
+ */
+export function fusedForwardWins(hidden: number, rows: number): boolean {
+  return hidden <= 32 && rows <= 64;
+}
+
+const fusedSpec = (cfgAct: number, residual: boolean, rowScale: boolean, storeZ: boolean, plan: FusedPlan) =>
+  nnKernel(
+    'mlp_fused_forward', 'nn/mlp_fused_forward.wgsl',
+    {
+      ACT: cfgAct, RESIDUAL: residual, ROWSCALE: rowScale, STORE_Z: storeZ, WG: plan.lanes,
+      AW: plan.actWidth, WCAP: plan.weightFloats / 4, HBUF: 2 * plan.tileRows * plan.actWidth,
+    },
+    storeZ ? 'rrrrrwww' : 'rrrrrw',
+    ['rows', 'd', 'nf', 'x_stride', 'use_tconst', 'tconst:f32', 'rsconst:f32', 'rep', 'h', 'nlayers', 'zslab'],
+  );
+
 const divCotangentSpec = (exact: boolean) => nnKernel('div_cotangent', 'nn/div_cotangent.wgsl', { EXACT: exact }, 'rrw', ['rows', 'd']);
 const divReduceSpec = (exact: boolean) => nnKernel('div_reduce', 'nn/div_reduce.wgsl', { EXACT: exact }, 'rrrww', ['rows', 'd']);
 
@@ -211,6 +260,8 @@ export interface ForwardOptions {
   applyRowScale?: boolean;
   /** Another parameter buffer of the same layout (e.g. the EMA weights). */
   params?: Tensor;
+  /** Inference only (score, divergence): force the fused or the per-layer forward (default: net.forwardPath). */
+  path?: ForwardPath;
 }
 
 export type DivergenceMode = 'exact' | 'hutchinson';
@@ -231,6 +282,11 @@ export class ScoreNet {
   private readonly wt: Tensor<'f32'>;
   private readonly wtOffsets: number[];
   private readonly spaces = new Map<number, Workspace>();
+  /**
+   * Default forward kernel(s) for inference (score, scoreAndDivergence): 'auto' applies
+   * fusedForwardWins, 'fused' / 'layered' force one path (the fused one where it fits).
+   */
+  forwardPath: ForwardPath = 'auto';
 
   constructor(readonly engine: Engine, readonly config: MlpConfig, init?: Float32Array) {
     const info = mlpLayers(config);
@@ -294,6 +350,105 @@ export class ScoreNet {
     }
   }
 
+  private checkInputs(op: string, x: Tensor, time: TimeInput, batch: number, opts: ForwardOptions) {
+    const rep = opts.rep ?? 1;
+    const stride = opts.xStride ?? this.dim;
+    if (!Number.isInteger(batch) || batch < 1) throw new ValueError(op, `batch must be a positive integer, got ${batch}`);
+    this.checkX(op, x, batch, stride);
+    if (typeof time.t !== 'number') {
+      const tt = time.t as Tensor;
+      if (tt.size < batch || (time.rowScale as Tensor).size < batch) throw new ShapeError(op, `t ${fmtShape(tt.shape)} and its row scale need ${batch} values`);
+    } else if (!Number.isFinite(time.t)) {
+      throw new ValueError(op, `t must be finite, got ${time.t}`);
+    }
+    const params = opts.params ?? this.params;
+    if (params.size !== this.paramCount) throw new ShapeError(op, `params has ${params.size} values, the net has ${this.paramCount}`);
+    return { rows: batch * rep, stride, rep, params, constT: typeof time.t === 'number' };
+  }
+
+  /**
+   * Tile sizes of the fused forward, or null where the net does not fit it: hidden width over
+   * FUSED_MAX_HIDDEN, an output over 256 columns (one lane per column quad, 64 lanes), or
+   * activation tiles (2 x 8 rows x the widest layer) that leave the weight buffer less than one
+   * row of maxComputeWorkgroupStorageSize (e.g. a very wide input).
+   */
+  fusedPlan(_rows?: number): FusedPlan | null {
+    const h = this.config.hidden;
+    if (h > FUSED_MAX_HIDDEN) return null;
+    const floats = Math.floor(this.engine.limits.maxComputeWorkgroupStorageSize / 4);
+    const tr = 8;
+    const aw = Math.ceil(Math.max(this.inputWidth, h, this.dim) / 4) * 4;
+    const quads = (n: number) => Math.ceil(n / 4);
+    const maxQ = Math.max(...this.layers.map((L) => quads(L.nOut)));
+    if (maxQ > 64) return null;
+    const maxBlock = Math.max(...this.layers.map((L) => L.nIn * quads(L.nOut)));
+    const wcap = Math.min(Math.floor((floats - 2 * tr * aw - tr) / 4), maxBlock);
+    if (wcap < maxQ) return null;
+    const lanes = Math.max(4, 2 ** Math.ceil(Math.log2(maxQ)));
+    return { tileRows: tr, actWidth: aw, weightFloats: 4 * wcap, lanes };
+  }
+
+  /** Whether inference at `rows` rows runs the fused forward under `path` (default this.forwardPath). */
+  usesFusedForward(rows: number, path: ForwardPath = this.forwardPath): boolean {
+    if (path === 'layered') return false;
+    if (path === 'fused') return true;
+    return this.fusedPlan(rows) !== null && fusedForwardWins(this.config.hidden, rows);
+  }
+
+  /** Records the fused forward (one dispatch); with `store`, also hidden pre-activations and row scales. */
+  private async fusedForward(op: string, x: Tensor, time: TimeInput, batch: number, opts: ForwardOptions, rowScale: boolean, out: Tensor,
+    store?: { zs: Tensor; zslab: number; rs: Tensor }): Promise<void> {
+    const { rows, stride, rep, params, constT } = this.checkInputs(op, x, time, batch, opts);
+    const plan = this.fusedPlan(rows);
+    if (!plan) {
+      throw new LimitError(op, `the fused forward does not fit this net (hidden ${this.config.hidden}, input width ${this.inputWidth}; ` +
+        `needs hidden <= ${FUSED_MAX_HIDDEN} and tiles within maxComputeWorkgroupStorageSize = ${this.engine.limits.maxComputeWorkgroupStorageSize})`);
+    }
+    const h = this.config.hidden;
+    const flops = this.layers.reduce((s, L) => s + 2 * rows * (L.nIn + 1) * L.nOut, rows * this.nf * 20);
+    const tiles = Math.ceil(rows / plan.tileRows);
+    await this.engine.launch({
+      op,
+      kernel: fusedSpec(this.layers[0]!.act, this.config.residual ?? false, rowScale, store !== undefined, plan),
+      uniforms: {
+        rows, d: this.dim, nf: this.nf, x_stride: stride, use_tconst: constT ? 1 : 0,
+        tconst: constT ? (time.t as number) : 0, rsconst: constT ? (time.rowScale as number) : 1, rep,
+        h, nlayers: this.layers.length, zslab: store?.zslab ?? 0,
+      },
+      buffers: [
+        x, constT ? x : (time.t as Tensor), constT ? x : (time.rowScale as Tensor), this.fourier, params, out,
+        ...(store ? [store.zs, store.rs] : []),
+      ],
+      workgroups: { linear: tiles },
+      // weights are read once per tile; activations never leave the workgroup
+      cost: { flops, bytes: 4 * (rows * (this.dim + this.dim) + tiles * this.paramCount + (store ? store.zslab * (this.layers.length - 1) : 0)) },
+    });
+  }
+
+  /**
+   * Inference forward: the output [batch * rep, d] as a new tensor, no activations kept. One
+   * dispatch on the fused path, embed_time + one dense_forward per layer otherwise (see
+   * usesFusedForward; opts.path forces either). Same accuracy as forward().
+   */
+  async infer(x: Tensor, time: TimeInput, batch: number, opts: ForwardOptions & { applyRowScale?: boolean } = {}): Promise<Tensor> {
+    const op = 'ScoreNet.infer';
+    const rows = batch * (opts.rep ?? 1);
+    if (this.usesFusedForward(rows, opts.path)) {
+      const out = this.engine.empty([rows, this.dim], 'f32', op);
+      try {
+        await this.fusedForward(op, x, time, batch, opts, opts.applyRowScale ?? true, out);
+      } catch (err) {
+        out.dispose();
+        throw err;
+      }
+      return out;
+    }
+    const ws = await this.forward(x, time, batch, opts);
+    const out = this.engine.empty([rows, this.dim], 'f32', op);
+    this.engine.scheduler.copy(ws.a[this.layers.length - 1]!.buffer, 0, out.buffer, 0, 4 * rows * this.dim);
+    return out;
+  }
+
   /**
    * Forward pass for `batch` samples (rows = batch * rep). Returns the workspace; the output is
    * ws.a[last] ([rows, d]). Pre-activations are stored for a following backward pass.
@@ -301,20 +456,8 @@ export class ScoreNet {
   async forward(x: Tensor, time: TimeInput, batch: number, opts: ForwardOptions = {}): Promise<Workspace> {
     const op = 'ScoreNet.forward';
     const e = this.engine;
-    const rep = opts.rep ?? 1;
-    const stride = opts.xStride ?? this.dim;
-    this.checkX(op, x, batch, stride);
-    const rows = batch * rep;
-    if (typeof time.t !== 'number') {
-      const tt = time.t as Tensor;
-      if (tt.size < batch || (time.rowScale as Tensor).size < batch) throw new ShapeError(op, `t ${fmtShape(tt.shape)} and its row scale need ${batch} values`);
-    } else if (!Number.isFinite(time.t)) {
-      throw new ValueError(op, `t must be finite, got ${time.t}`);
-    }
+    const { rows, stride, rep, params, constT } = this.checkInputs(op, x, time, batch, opts);
     const ws = this.workspace(rows);
-    const params = opts.params ?? this.params;
-    if (params.size !== this.paramCount) throw new ShapeError(op, `params has ${params.size} values, the net has ${this.paramCount}`);
-    const constT = typeof time.t === 'number';
     await e.launch({
       op,
       kernel: embedSpec(),
@@ -432,8 +575,25 @@ export class ScoreNet {
     if (!exact && mode !== 'hutchinson') throw new ValueError(op, `mode must be 'exact' or 'hutchinson', got '${mode}'`);
     if (!exact && (!opts.probe || opts.probe.size !== batch * d)) throw new ShapeError(op, `the Hutchinson probe must be [${batch}, ${d}]`);
     const rep = exact ? d : 1;
-    const ws = await this.forward(x, time, batch, { ...opts, rep, applyRowScale: true });
     const rows = batch * rep;
+    let ws: Workspace;
+    if (this.usesFusedForward(rows, opts.path)) {
+      // Primal pass fused (one dispatch) with the hidden pre-activations and row scales kept;
+      // they are copied into the workspace slots the reverse pass reads (copies, not dispatches).
+      // The reverse pass itself stays per layer (dense_backward_data).
+      ws = this.workspace(rows);
+      const hidden = this.layers.length - 1;
+      const zslab = rows * this.config.hidden;
+      const zs = e.empty([Math.max(1, hidden * zslab)], 'f32', op);
+      try {
+        await this.fusedForward(op, x, time, batch, { ...opts, rep }, true, ws.a[hidden]!, { zs, zslab, rs: ws.rs });
+        for (let l = 0; l < hidden; l++) e.scheduler.copy(zs.buffer, 4 * l * zslab, ws.z[l]!.buffer, 0, 4 * zslab);
+      } finally {
+        zs.dispose();
+      }
+    } else {
+      ws = await this.forward(x, time, batch, { ...opts, rep, applyRowScale: true });
+    }
     const ct = e.empty([rows, d], 'f32', op);
     const probe = opts.probe ?? ws.dummy[0]!;
     await e.launch({
@@ -453,9 +613,6 @@ export class ScoreNet {
 
   /** Score only: s [batch, d] (a new tensor). */
   async score(x: Tensor, time: TimeInput, batch: number, opts: ForwardOptions = {}): Promise<Tensor> {
-    const ws = await this.forward(x, time, batch, { ...opts, rep: 1, applyRowScale: true });
-    const out = this.engine.empty([batch, this.dim], 'f32', 'ScoreNet.score');
-    this.engine.scheduler.copy(ws.a[this.layers.length - 1]!.buffer, 0, out.buffer, 0, 4 * batch * this.dim);
-    return out;
+    return this.infer(x, time, batch, { ...opts, rep: 1, applyRowScale: true });
   }
 }
