@@ -39,7 +39,9 @@ method:
   --plateau-tol X          half-width of C over a plateau (default 0.05)
   --normalized             normalised Laplacian instead of L = D - A
   --steps N                maximum RG steps (default 8)
-  --flow-scale S           first | prominent | <tau>: the C peak that drives each RG step (default first)
+  --coarse-tau X[,Y..]     coarse-grain the graph at these taus (default: at each peak of C in turn)
+  --flow-scale S           first | prominent | <tau>: the C peak that drives each RG step (default
+                           first; when nothing merges there, the next coarser peak is tried)
   --metagraph M            unweighted | eqlrg (default unweighted, as the authors' code)
   --community-tau X        tau of the multiscale communities (default: the first C peak)
   --probes N, --lanczos-steps N, --seed N   SLQ settings (default 32, 48, 1)
@@ -68,7 +70,7 @@ export async function rgCommand(argv: string[]): Promise<number> {
       directed: { type: 'boolean' }, ids: { type: 'string' }, duplicates: { type: 'string' }, 'self-loops': { type: 'string' },
       method: { type: 'string' }, 'tau-min': { type: 'string' }, 'tau-max': { type: 'string' }, points: { type: 'string' },
       prominence: { type: 'string' }, 'plateau-tol': { type: 'string' }, normalized: { type: 'boolean' }, steps: { type: 'string' },
-      'flow-scale': { type: 'string' }, metagraph: { type: 'string' }, 'community-tau': { type: 'string' },
+      'flow-scale': { type: 'string' }, 'coarse-tau': { type: 'string' }, metagraph: { type: 'string' }, 'community-tau': { type: 'string' },
       probes: { type: 'string' }, 'lanczos-steps': { type: 'string' }, seed: { type: 'string' },
       out: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' }, 'no-profile': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -127,6 +129,7 @@ export async function rgCommand(argv: string[]): Promise<number> {
     ...(values.steps ? { steps: num('steps', values.steps)! } : {}),
     ...(flowScale !== undefined ? { flowScale } : {}),
     ...(values.metagraph ? { metagraph: oneOf('metagraph', values.metagraph, ['unweighted', 'eqlrg'] as const)! } : {}),
+    ...(values['coarse-tau'] ? { coarseTaus: values['coarse-tau'].split(',').map((x) => num('coarse-tau', x.trim())!) } : {}),
     ...(values['community-tau'] ? { communityTau: num('community-tau', values['community-tau'])! } : {}),
     slq: {
       ...(values.probes ? { probes: num('probes', values.probes)! } : {}),

@@ -27,11 +27,16 @@ export interface RgOptions {
   plateauTol?: number;
   /** Maximum RG steps (coarse-grainings). */
   steps?: number;
-  /** Which peak drives each RG step: the first (finest scale), the most prominent, or a fixed tau. */
+  /**
+   * Which peak drives each RG step: the first (finest scale), the most prominent, or a fixed tau.
+   * When nothing merges at that peak, the next coarser peak is tried.
+   */
   flowScale?: 'first' | 'prominent' | number;
   normalized?: boolean;
   /** Metagraph: unweighted contraction (the authors' code) or the EqLRG weighted projection. */
   metagraph?: 'unweighted' | 'eqlrg';
+  /** Taus at which to coarse-grain the original graph; default each peak of C in turn. */
+  coarseTaus?: number[];
   /** Tau of the multiscale communities; default the first C peak. */
   communityTau?: number;
   slq?: Partial<SlqSettings>;
@@ -166,11 +171,17 @@ async function sweepOf(engine: Engine, spec: Spectrum, n: number, opts: RgOption
   }
 }
 
-function pickFlowTau(peaks: Peak[], rule: RgOptions['flowScale']): number | undefined {
-  if (typeof rule === 'number') return rule;
-  if (peaks.length === 0) return undefined;
-  if (rule === 'prominent') return peaks.reduce((a, b) => (b.prominence > a.prominence ? b : a)).tau;
-  return peaks[0]!.tau;
+/**
+ * Candidate taus for one RG step, in the order they are tried: a fixed tau alone; else the peaks
+ * from the chosen one towards coarser scales ('first': finest peak first; 'prominent': the most
+ * prominent first, then the coarser ones), so a peak at which nothing merges does not end the flow
+ * while a coarser scale still can.
+ */
+function flowTauCandidates(peaks: Peak[], rule: RgOptions['flowScale']): number[] {
+  if (typeof rule === 'number') return [rule];
+  if (peaks.length === 0) return [];
+  const start = rule === 'prominent' ? peaks.indexOf(peaks.reduce((a, b) => (b.prominence > a.prominence ? b : a))) : 0;
+  return peaks.slice(start).map((p) => p.tau);
 }
 
 /** Runs the whole pipeline on g. */
@@ -225,11 +236,13 @@ export async function runRg(engine: Engine, g: Graph, opts: RgOptions = {}): Pro
 
     // 4. supernodes at each peak of the original graph
     await time('coarse-graining', async () => {
+      const taus = opts.coarseTaus ?? peaks.map((p) => p.tau);
       let done = 0;
-      for (const p of peaks) {
-        const cg = await coarseGrain(engine, spec.vectors!, spec.eigenvalues!, spec.residuals!, spec.projectedResidual, comps.count, p.tau);
-        result.coarseGrainings.push({ tau: p.tau, supernodes: cg.count, sizes: Array.from(cg.sizes), labels: Array.from(cg.labels), relTol: cg.relTol });
-        progress('coarse-graining', ++done, peaks.length);
+      for (const tau of taus) {
+        if (!(tau > 0 && Number.isFinite(tau))) throw new ValueError('rg', `coarse-graining tau ${tau} must be finite and positive`);
+        const cg = await coarseGrain(engine, spec.vectors!, spec.eigenvalues!, spec.residuals!, spec.projectedResidual, comps.count, tau);
+        result.coarseGrainings.push({ tau, supernodes: cg.count, sizes: Array.from(cg.sizes), labels: Array.from(cg.labels), relTol: cg.relTol });
+        progress('coarse-graining', ++done, taus.length);
       }
     });
     if (g.groups?.length) {
@@ -267,18 +280,22 @@ export async function runRg(engine: Engine, g: Graph, opts: RgOptions = {}): Pro
             peaks: levelPeaks, mapping: Array.from(mapping),
           };
           result.flow.push(fs);
-          const tau = pickFlowTau(levelPeaks, opts.flowScale);
-          if (n <= 1 || step >= maxSteps || tau === undefined) break;
-          const cg = await coarseGrain(engine, lvl.vectors!, lvl.eigenvalues!, lvl.residuals!, lvl.projectedResidual, lc.count, tau);
-          fs.coarse = { tau, supernodes: cg.count, sizes: Array.from(cg.sizes), labels: Array.from(cg.labels), relTol: cg.relTol };
-          if (cg.count === n) {
-            notes.push(`RG flow stopped at step ${step}: no supernodes formed at tau = ${tau.toPrecision(4)}`);
+          const candidates = flowTauCandidates(levelPeaks, opts.flowScale);
+          if (n <= 1 || step >= maxSteps || candidates.length === 0) break;
+          let cg: Awaited<ReturnType<typeof coarseGrain>> | undefined;
+          for (const tau of candidates) {
+            cg = await coarseGrain(engine, lvl.vectors!, lvl.eigenvalues!, lvl.residuals!, lvl.projectedResidual, lc.count, tau);
+            if (cg.count < n) break;
+          }
+          fs.coarse = { tau: cg!.tau, supernodes: cg!.count, sizes: Array.from(cg!.sizes), labels: Array.from(cg!.labels), relTol: cg!.relTol };
+          if (cg!.count === n) {
+            notes.push(`RG flow stopped at step ${step}: no supernodes formed at any of the taus tried (${candidates.map((t) => t.toPrecision(4)).join(', ')})`);
             break;
           }
-          mapping = Uint32Array.from(mapping, (m) => cg.labels[m]!);
+          mapping = Uint32Array.from(mapping, (m) => cg!.labels[m]!);
           partitions.push(mapping);
-          const next = contract(levelGraph, cg.labels, cg.count, opts.metagraph === 'eqlrg' ? 'sum' : 'unweighted');
-          levelL = opts.metagraph === 'eqlrg' ? eqlrgProjection(levelL, n, cg.labels, cg.count) : symmetricLaplacian(next, opts.normalized ?? false);
+          const next = contract(levelGraph, cg!.labels, cg!.count, opts.metagraph === 'eqlrg' ? 'sum' : 'unweighted');
+          levelL = opts.metagraph === 'eqlrg' ? eqlrgProjection(levelL, n, cg!.labels, cg!.count) : symmetricLaplacian(next, opts.normalized ?? false);
           levelGraph = next;
         } finally {
           if (step > 0) lvl.vectors?.dispose();
