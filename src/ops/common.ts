@@ -65,10 +65,6 @@ export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
   return outShape.map((_, i) => (i < off || shape[i - off] === 1 ? 0 : own[i - off]!));
 }
 
-export function wgslType(d: DType): string {
-  return d;
-}
-
 /**
  * Splits n contiguous elements into ranges whose bindings fit maxStorageBufferBindingSize and
  * start on minStorageBufferOffsetAlignment, so elementwise work over huge buffers runs as
