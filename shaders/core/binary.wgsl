@@ -1,6 +1,13 @@
 // out = f(a, b) elementwise, with numpy broadcasting through per-operand stride tables
-// (stride 0 on broadcast dimensions). The contiguous same-shape case skips the index math and
-// handles 4 elements per invocation (fewer invocations pays on CPU drivers).
+// (stride 0 on broadcast dimensions). The contiguous same-shape case skips the index math: a
+// workgroup owns PER * WG consecutive elements and invocation lid handles block + k * WG + lid
+// (k < PER), so at each k the lanes touch consecutive addresses (vector loads/stores on CPU
+// drivers such as lavapipe, which run invocations as SIMD lanes; coalesced on GPUs). Only the
+// last block is bounds-checked, so any element count works without a tail kernel. With VEC4
+// (same-shape path only) an item is a vec4 of elements: CPU drivers pay per load/store
+// instruction and lane, so 16-byte accesses move 4x the data for the same cost. The op binds
+// the operands rounded up to whole vec4s (it checks the buffers have room); the last, partial
+// vec4 is computed whole but stored component by component, so nothing past n is written.
 #if ${F16}
 enable f16;
 #endif
@@ -15,20 +22,29 @@ struct Params {
   b_strides: array<vec4<u32>, 2>,
 }
 
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> a: array<${T}>;
-@group(0) @binding(2) var<storage, read> b: array<${T}>;
-@group(0) @binding(3) var<storage, read_write> out: array<${T}>;
+#if ${VEC4}
+alias V = vec4<${T}>;
+#else
+alias V = ${T};
+#endif
 
-fn apply(x: ${T}, y: ${T}) -> ${T} {
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> a: array<V>;
+@group(0) @binding(2) var<storage, read> b: array<V>;
+@group(0) @binding(3) var<storage, read_write> out: array<V>;
+
+const WG = ${WG}u;
+const PER = ${PER}u;
+
+fn apply(x: V, y: V) -> V {
   return ${EXPR};
 }
 
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
-  let t = (wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y) * ${WG}u + lid;
 #if ${BROADCAST}
+  let t = (wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y) * WG + lid;
   if (t >= p.n) { return; }
   var rem = t;
   var ia = 0u;
@@ -42,16 +58,32 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
   out[t] = apply(a[ia], b[ib]);
 #else
-  let base = t * 4u;
-  if (base + 3u < p.n) {
-    out[base] = apply(a[base], b[base]);
-    out[base + 1u] = apply(a[base + 1u], b[base + 1u]);
-    out[base + 2u] = apply(a[base + 2u], b[base + 2u]);
-    out[base + 3u] = apply(a[base + 3u], b[base + 3u]);
-  } else {
-    for (var i = base; i < p.n; i = i + 1u) {
+  let block = (wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y) * (PER * WG);
+#if ${VEC4}
+  let items = p.n / 4u;  // whole vec4s
+#else
+  let items = p.n;
+#endif
+  if (block + PER * WG <= items) {
+    for (var k = 0u; k < PER; k = k + 1u) {
+      let i = block + k * WG + lid;
       out[i] = apply(a[i], b[i]);
     }
+    return;
+  }
+  for (var k = 0u; k < PER; k = k + 1u) {
+    let i = block + k * WG + lid;
+    if (i < items) {
+      out[i] = apply(a[i], b[i]);
+    }
+#if ${VEC4}
+    else if (i == items) {
+      let r = apply(a[i], b[i]);
+      for (var c = 0u; c < p.n % 4u; c = c + 1u) {
+        out[i][c] = r[c];
+      }
+    }
+#endif
   }
 #endif
 }

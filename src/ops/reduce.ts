@@ -2,11 +2,14 @@
 // (shaders/core/reduce_axis.wgsl).
 //
 // Order of operations. The input is viewed as [outer, len, inner] and reduced along len. Each
-// pass splits len into blocks of 16*TL elements; a workgroup reduces one block per column with
-// a balanced tree (16 elements per lane in registers, then TL lanes through workgroup memory)
-// and writes one partial per block; passes repeat on the partials until one value per column
-// is left (two passes up to 2^24 elements). So every result is a balanced tree, never a long
-// serial sum.
+// pass splits len into blocks; every block is reduced with a balanced tree and leaves one
+// partial; passes repeat on the partials until one value per column is left. Contiguous rows
+// (inner = 1) of at least LANE_GROUPS_MIN elements start with passes where each lane reduces
+// its own block of PER_LANE elements in registers (no workgroup memory, no barrier); other
+// passes give a workgroup a block of PER_LANE*TL elements per column (PER_LANE per lane in
+// registers, then TL lanes through workgroup memory, 16 at a time). Where columns start on a
+// multiple of 4 elements (inner = 1), lanes read vec4s. So every result is a balanced tree,
+// never a long serial sum (three passes for 2^20 elements).
 //
 // Accuracy. Along any element's path through the tree there are at most
 // D = reduceDepth(shape, axis) rounded additions (about ceil(log2 len), plus at most one per
@@ -47,10 +50,11 @@ export interface ReduceOptions {
 // the shared 2-core machine); 256 is the usual choice on GPUs.
 const WG = 256;
 // Elements each lane reduces in registers per pass: 8, 16 or 32 (a balanced tree, unrolled in
-// the shader). Each barrier level is expensive on CPU drivers, so more work per lane pays:
-// on lavapipe a 2^24-element sum took about 370 / 220 / 145 CPU-ms with 8 / 16 / 32, but the
-// first compile of each pipeline took about 0.3 / 0.4 / 0.7 CPU-s. 16 balances the two.
-const PER_LANE = 16 as 8 | 16 | 32;
+// the shader). Each barrier is expensive on CPU drivers, so more work per lane pays: on
+// lavapipe a 2^24-element sum ran about 1.8x faster with 32 than with 16 (before the
+// barrier-free first passes). The scalar pipelines with 32 unrolled loads take about 0.7 CPU-s
+// to compile on lavapipe (0.4 with 16); the vec4 ones, used by contiguous rows, hold 8 loads.
+const PER_LANE = 32 as 8 | 16 | 32;
 // Adjacent columns per workgroup that we try to keep when inner > 1, so that lanes read
 // consecutive addresses along inner (16 floats = one 64-byte segment).
 const MAX_TI_PREF = 16;
@@ -87,14 +91,36 @@ function lanesFor(len: number, inner: number): number {
   return tl;
 }
 
+interface Pass {
+  len: number;
+  /** Lanes per column (1 with laneGroups). */
+  tl: number;
+  /** Blocks along len (partials per column). */
+  groups: number;
+  /** Every lane reduces its own block of PER_LANE elements; no workgroup combine. */
+  laneGroups: boolean;
+}
+
+// Rows at least this long (with inner = 1) start with LANE_GROUPS passes: on lavapipe the
+// barriers of the workgroup combine cost more than the loads, so a pass whose lanes each write
+// a partial (1/PER_LANE more traffic) is faster; shorter rows go straight to workgroup trees.
+const LANE_GROUPS_MIN = 16 * WG * PER_LANE;
+
 /** Block lengths of successive passes for a reduction of `len` elements with `inner` columns stride. */
-function passPlan(len: number, inner: number): { len: number; tl: number; groups: number }[] {
-  const plan: { len: number; tl: number; groups: number }[] = [];
+function passPlan(len: number, inner: number): Pass[] {
+  const plan: Pass[] = [];
   let cur = len;
   for (;;) {
+    if (inner === 1 && cur >= LANE_GROUPS_MIN) {
+      // Long contiguous rows: one block per lane, no barriers (reduce_axis.wgsl, LANE_GROUPS).
+      const groups = Math.ceil(cur / PER_LANE);
+      plan.push({ len: cur, tl: 1, groups, laneGroups: true });
+      cur = groups;
+      continue;
+    }
     const tl = lanesFor(cur, inner);
     const groups = Math.ceil(cur / (PER_LANE * tl));
-    plan.push({ len: cur, tl, groups });
+    plan.push({ len: cur, tl, groups, laneGroups: false });
     if (groups === 1) return plan;
     cur = groups;
   }
@@ -108,14 +134,25 @@ const clog2 = (n: number) => Math.ceil(Math.log2(Math.max(1, n)));
  * undefined). Error bound of the sum: reduceDepth * 2^-24 * sum|x_i|.
  */
 export function reduceDepth(shape: Shape, axis?: number): number {
-  const { len, inner } = layout('reduceDepth', shape, axis);
+  const { outer, len, inner } = layout('reduceDepth', shape, axis);
   if (len === 0) return 0;
   let depth = 0;
   for (const pass of passPlan(len, inner)) {
     // A lane holds at most min(PER_LANE, ceil(len/TL)) valid elements of its block (a prefix of
     // its slots, so its register tree has that many levels), and at most min(TL, len) lanes
     // hold any; the adds with padding (0) are exact.
-    depth += clog2(Math.min(PER_LANE, Math.ceil(pass.len / pass.tl))) + clog2(Math.min(pass.tl, pass.len));
+    let d = clog2(Math.min(PER_LANE, Math.ceil(pass.len / pass.tl))) + clog2(Math.min(pass.tl, pass.len));
+    if (vec4Layout(outer, pass.len, inner)) {
+      // The vec4 path (taken unless the buffer lacks room for the rounding): a lane holds a
+      // prefix of at most min(PER_LANE/4, ceil(len4/TL)) valid vec4s (componentwise tree),
+      // then a tree over its 4 components (min(4, len) valid), and min(TL, len4) lanes hold
+      // any, len4 = ceil(len/4). Equal to the scalar depth for long passes; the larger of the
+      // two bounds either path.
+      const len4 = Math.ceil(pass.len / 4);
+      const d4 = clog2(Math.min(PER_LANE / 4, Math.ceil(len4 / pass.tl))) + clog2(Math.min(4, pass.len)) + clog2(Math.min(pass.tl, len4));
+      d = Math.max(d, d4);
+    }
+    depth += d;
   }
   return depth;
 }
@@ -152,7 +189,16 @@ function layout(op: string, shape: Shape, axis: number | undefined, keepDims = f
 /** The pipelines: one per combine x dtype x TL; logsumexp's exp-sum is the 'lse' kind. */
 type PassKind = 'sum' | 'max' | 'min' | 'lse';
 
-function spec(kind: PassKind, dtype: DType, tl: number): KernelSpec {
+/**
+ * Whether a pass over [outer, len, 1] can read x as vec4s (reduce_axis.wgsl, VEC4): every
+ * column must start on a multiple of 4 elements. The binding is then rounded up to whole
+ * vec4s, which the op checks the buffer has room for (pool buffers always do).
+ */
+function vec4Layout(outer: number, len: number, inner: number): boolean {
+  return inner === 1 && (outer === 1 || len % 4 === 0);
+}
+
+function spec(kind: PassKind, dtype: DType, tl: number, vec4: boolean, laneGroups: boolean): KernelSpec {
   const combine = kind === 'lse' ? 'sum' : kind;
   const lse = kind === 'lse';
   return {
@@ -168,8 +214,10 @@ function spec(kind: PassKind, dtype: DType, tl: number): KernelSpec {
       SHIFT: lse,
       WG,
       TL: tl,
-      TI: WG / tl,
+      TI: laneGroups ? 1 : WG / tl,
       PER_LANE,
+      VEC4: vec4,
+      LANE_GROUPS: laneGroups,
       FOUR_CHUNKS: PER_LANE === 32,
       TWO_CHUNKS: PER_LANE === 16,
     },
@@ -212,18 +260,21 @@ async function runPasses(a: RunArgs): Promise<void> {
   const plan = passPlan(a.len, inner);
   try {
     for (let p = 0; p < plan.length; p++) {
-      const { len, tl, groups } = plan[p]!;
+      const { len, tl, groups, laneGroups } = plan[p]!;
       const first = p === 0;
       const last = p === plan.length - 1;
       const dst = last ? out : engine.empty([outer, groups, inner], x.dtype, op);
-      const tiles = Math.ceil(columns / (WG / tl));
-      const total = tiles * groups;
+      const tiles = laneGroups ? Math.ceil(groups / WG) : Math.ceil(columns / (WG / tl));
+      const total = laneGroups ? tiles * columns : tiles * groups;
+      const vecBytes = Math.ceil((columns * len) / 4) * 16;
+      // The rounding must fit the buffer and the binding limit; else the scalar path reads it.
+      const vec4 = vec4Layout(outer, len, inner) && vecBytes <= src.buffer.size && vecBytes <= engine.limits.maxStorageBufferBindingSize;
       try {
         await engine.launch({
           op,
-          kernel: spec(kind, x.dtype, tl),
+          kernel: spec(kind, x.dtype, tl, vec4, laneGroups),
           uniforms: { first: first ? 1 : 0, last: last ? 1 : 0, len, inner, groups, columns, tiles, total, scale: a.scale ?? 1 },
-          buffers: kind === 'lse' ? [src, dst, a.shift!] : [src, dst],
+          buffers: [vec4 ? { buffer: src.buffer, offset: 0, size: vecBytes } : src, dst, ...(kind === 'lse' ? [a.shift!] : [])],
           workgroups: { linear: total },
           cost: { flops: columns * len * (first && kind === 'lse' ? 4 : 1), bytes: 4 * (columns * len + columns * groups) },
         });

@@ -153,3 +153,39 @@ describe('unary elementwise', () => {
     x.dispose();
   });
 });
+
+describe('contiguous fast paths', () => {
+  it('i32 and u32 same-shape ops over whole vec4s plus a tail (exact, wrapping)', async () => {
+    const e = engine();
+    for (const n of [3, 4099]) {
+      const ad = Int32Array.from({ length: n }, (_, i) => (i * 2654435761) | 0);
+      const bd = Int32Array.from({ length: n }, (_, i) => (i * 40503 - 7) | 0);
+      const a = e.tensor(ad, [n], 'i32'), b = e.tensor(bd, [n], 'i32');
+      const got = await readAndDispose(await add(a, b));
+      expect(Array.from(got)).toEqual(Array.from(ad, (v, i) => (v + bd[i]!) | 0));
+      const ua = e.tensor(new Uint32Array(ad.buffer), [n], 'u32');
+      const gotU = await readAndDispose(await neg(a));
+      expect(Array.from(gotU)).toEqual(Array.from(ad, (v) => -v | 0));
+      const gotM = await readAndDispose(await maximum(ua, ua));
+      expect(Array.from(gotM)).toEqual(Array.from(new Uint32Array(ad.buffer)));
+      a.dispose(); b.dispose(); ua.dispose();
+    }
+  });
+
+  it('buffers with no room past the tensor (wrapped, exact size) take the scalar kernel', async () => {
+    const e = engine();
+    const n = 5; // 20 bytes: a vec4 view would need 32
+    const usage = 0x80 | 0x4 | 0x8; // STORAGE | COPY_SRC | COPY_DST
+    const xd = randomF32(n, 3, -2, 2), yd = randomF32(n, 4, -2, 2);
+    const bufs = [xd, yd].map((d) => {
+      const buf = e.device.createBuffer({ size: 4 * n, usage });
+      e.device.queue.writeBuffer(buf, 0, new Float32Array(d));
+      return buf;
+    });
+    const x = e.wrap(bufs[0]!, [n]), y = e.wrap(bufs[1]!, [n]);
+    expect(Array.from(await readAndDispose(await add(x, y)))).toEqual(Array.from(xd, (v, i) => Math.fround(v + yd[i]!)));
+    expect(Array.from(await readAndDispose(await neg(x)))).toEqual(Array.from(xd, (v) => -v));
+    x.dispose(); y.dispose();
+    for (const b of bufs) b.destroy();
+  });
+});

@@ -95,7 +95,8 @@ describe('reduceDepth', () => {
       expect(reduceDepth(shape, axis)).toBeLessThanOrEqual(pairwiseDepth(shape[axis]!) + 2);
     }
     expect(reduceDepth([1])).toBe(0);
-    // 2^20 + 3: a pass of 4096-element blocks (4 + 8 levels) leaves 257 partials, then 256 lanes x 2 (1 + 8)
+    // 2^20 + 3: a pass of one 32-element block per lane (5 levels) leaves 32769 partials, a
+    // pass of 8192-element blocks (5 + 8 levels) leaves 5, and one lane sums those (3 levels).
     expect(reduceDepth([(1 << 20) + 3])).toBe(21);
   });
 });
@@ -147,6 +148,12 @@ describe('reductions along an axis', () => {
     // multi-pass along an inner axis (20000 > one workgroup block) and along the last axis
     [[2, 20000, 3], [1]],
     [[3, 10007], [1]],
+    // vec4 reads along the last axis (len % 4 == 0), several columns per workgroup
+    [[6, 36], [1, -1]],
+    // rows of at least 2^17: lane-per-block passes (no barriers) first, with vec4 reads
+    // (len % 4 == 0) and without (odd len), more than one column
+    [[2, 131076], [1]],
+    [[2, 131075], [-1]],
   ];
   for (const [shape, axes] of cases) {
     for (const axis of axes) {
@@ -171,6 +178,21 @@ describe('reductions along an axis', () => {
     expect(Array.from(await readAndDispose(await mean(x, 1)))).toEqual([2, 5]);
     x.dispose();
   });
+});
+
+it('an input buffer with no room past the tensor (wrapped, exact size) takes the scalar path', async () => {
+  const e = engine();
+  const n = 7; // 28 bytes: a vec4 view would need 32
+  const d = randomF32(n, 31, -1, 1);
+  const buf = e.device.createBuffer({ size: 4 * n, usage: 0x80 | 0x4 | 0x8 }); // STORAGE | COPY_SRC | COPY_DST
+  e.device.queue.writeBuffer(buf, 0, new Float32Array(d));
+  const x = e.wrap(buf, [n]);
+  const want = sum64(Array.from(d));
+  const got = await readAndDispose(await sum(x));
+  expect(Math.abs(got[0]! - want)).toBeLessThanOrEqual(sumBound(absSum64(Array.from(d)), reduceDepth([n])));
+  expect(Array.from(await readAndDispose(await max(x)))).toEqual([Math.max(...d)]);
+  x.dispose();
+  buf.destroy();
 });
 
 describe('logsumexp stability', () => {

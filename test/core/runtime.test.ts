@@ -237,16 +237,19 @@ describe('limits', () => {
   it('folds dispatches over the per-dimension workgroup limit', async () => {
     const e = await createEngine({ limits: { maxComputeWorkgroupsPerDimension: 3 } });
     try {
-      // 5000 elements / (4 * 256) = 5 workgroups > 3: folded into 3 x 2.
-      const xd = randomF32(5000, 7);
+      // Contiguous path: a workgroup takes 4 vec4s x 256 lanes = 4096 elements, so 50000
+      // elements need 13 workgroups > 3: folded into 3 x 3 x 2 (the last 5 do nothing).
+      const xd = randomF32(50000, 7);
       const x = e.tensor(xd);
       const y = await scale(x, 3);
       const got = await y.read();
       got.forEach((g, i) => expect(g).toBe(Math.fround(3 * xd[i]!)));
-      // Broadcast path: 1 element per invocation, 20 workgroups > 3*3: folded into 3 x 3 x 3.
-      const z = await add(e.tensor(xd, [5000]), e.tensor([1], [1]));
+      // Broadcast path: 1 element per invocation, 5000 elements in 20 workgroups > 3*3: folded
+      // into 3 x 3 x 3.
+      const xs = xd.subarray(0, 5000);
+      const z = await add(e.tensor(xs, [5000]), e.tensor([1], [1]));
       const gz = await z.read();
-      gz.forEach((g, i) => expect(g).toBe(Math.fround(xd[i]! + 1)));
+      gz.forEach((g, i) => expect(g).toBe(Math.fround(xs[i]! + 1)));
       x.dispose(); y.dispose(); z.dispose();
     } finally {
       await e.dispose();
