@@ -2,9 +2,16 @@
 // variant for CPU drivers (lavapipe, SwiftShader), where a barrier costs a coroutine switch
 // per invocation (WEBGPU.md: 16x16 shared tiles ran 8x slower than register blocks there).
 //
-// Each invocation computes an 8x8 block of C: 8 rows shared by the whole workgroup (from
-// workgroup_id only) times 8 adjacent columns of its own, held in 16 vec4 accumulators. Per k
-// step it loads 8 values of A and 8 of B (two vec4 loads with B_VEC4) for 64 FMAs.
+// Each invocation computes an 8x8 block of C (16x8 with ROWS16): 8 (16) rows shared by the
+// whole workgroup (from workgroup_id only) times 8 adjacent columns of its own, held in 16 (32)
+// vec4 accumulators. Per k step it loads 8 (16) values of A and 8 of B (two vec4 loads with
+// B_VEC4) for 64 (128) FMAs.
+// Why 16 rows pay on lavapipe (Mesa 25.0): inside the k loop a storage-buffer load costs about
+// the same whether its address is uniform across lanes (A) or not (B) -- measured, and
+// consistent with gallivm emitting per-lane scalar loads with bounds checks when it cannot
+// prove the offset uniform -- so the time goes to load components rather than FMAs; 16x8 needs 24 load
+// components per 128 FMAs where 8x8 needs 16 per 64. The extra accumulators spill, which costs
+// less than the loads they save. Measured figures: registerRows in src/ops/matmul.ts.
 // Written out without local arrays or constant-trip inner loops on purpose: a local array
 // indexed in a loop that the driver's compiler does not fully unroll lives in memory, and on a
 // SIMD-over-invocations CPU driver each such access becomes a per-lane gather or scatter.
@@ -73,7 +80,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     co = co + i * p.c_bs[d / 4][d % 4];
   }
 
+#if ${ROWS16}
+  let row0 = wid.y * 16u;
+#else
   let row0 = wid.y * 8u;
+#endif
   let col0 = (wid.x * ${WG}u + lid) * 8u;
   let mlast = p.m - 1u;
   let nlast = p.n - 1u;
@@ -85,6 +96,16 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let ar5 = ao + min(row0 + 5u, mlast) * p.a_rs;
   let ar6 = ao + min(row0 + 6u, mlast) * p.a_rs;
   let ar7 = ao + min(row0 + 7u, mlast) * p.a_rs;
+#if ${ROWS16}
+  let ar8 = ao + min(row0 + 8u, mlast) * p.a_rs;
+  let ar9 = ao + min(row0 + 9u, mlast) * p.a_rs;
+  let ar10 = ao + min(row0 + 10u, mlast) * p.a_rs;
+  let ar11 = ao + min(row0 + 11u, mlast) * p.a_rs;
+  let ar12 = ao + min(row0 + 12u, mlast) * p.a_rs;
+  let ar13 = ao + min(row0 + 13u, mlast) * p.a_rs;
+  let ar14 = ao + min(row0 + 14u, mlast) * p.a_rs;
+  let ar15 = ao + min(row0 + 15u, mlast) * p.a_rs;
+#endif
 #if ${B_VEC4}
   let bq0 = (bo + min(col0, nlast - 3u)) / 4u;
   let bq1 = (bo + min(col0 + 4u, nlast - 3u)) / 4u;
@@ -114,6 +135,24 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   var c61 = vec4<f32>(0.0);
   var c70 = vec4<f32>(0.0);
   var c71 = vec4<f32>(0.0);
+#if ${ROWS16}
+  var c8_0 = vec4<f32>(0.0);
+  var c8_1 = vec4<f32>(0.0);
+  var c9_0 = vec4<f32>(0.0);
+  var c9_1 = vec4<f32>(0.0);
+  var c10_0 = vec4<f32>(0.0);
+  var c10_1 = vec4<f32>(0.0);
+  var c11_0 = vec4<f32>(0.0);
+  var c11_1 = vec4<f32>(0.0);
+  var c12_0 = vec4<f32>(0.0);
+  var c12_1 = vec4<f32>(0.0);
+  var c13_0 = vec4<f32>(0.0);
+  var c13_1 = vec4<f32>(0.0);
+  var c14_0 = vec4<f32>(0.0);
+  var c14_1 = vec4<f32>(0.0);
+  var c15_0 = vec4<f32>(0.0);
+  var c15_1 = vec4<f32>(0.0);
+#endif
   var ak = 0u;
   var bk = 0u;
   for (var kk = 0u; kk < p.k; kk = kk + 1u) {
@@ -148,6 +187,32 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     let a7 = vec4<f32>(a[ar7 + ak]);
     c70 = fma(a7, b0, c70);
     c71 = fma(a7, b1, c71);
+#if ${ROWS16}
+    let a8 = vec4<f32>(a[ar8 + ak]);
+    c8_0 = fma(a8, b0, c8_0);
+    c8_1 = fma(a8, b1, c8_1);
+    let a9 = vec4<f32>(a[ar9 + ak]);
+    c9_0 = fma(a9, b0, c9_0);
+    c9_1 = fma(a9, b1, c9_1);
+    let a10 = vec4<f32>(a[ar10 + ak]);
+    c10_0 = fma(a10, b0, c10_0);
+    c10_1 = fma(a10, b1, c10_1);
+    let a11 = vec4<f32>(a[ar11 + ak]);
+    c11_0 = fma(a11, b0, c11_0);
+    c11_1 = fma(a11, b1, c11_1);
+    let a12 = vec4<f32>(a[ar12 + ak]);
+    c12_0 = fma(a12, b0, c12_0);
+    c12_1 = fma(a12, b1, c12_1);
+    let a13 = vec4<f32>(a[ar13 + ak]);
+    c13_0 = fma(a13, b0, c13_0);
+    c13_1 = fma(a13, b1, c13_1);
+    let a14 = vec4<f32>(a[ar14 + ak]);
+    c14_0 = fma(a14, b0, c14_0);
+    c14_1 = fma(a14, b1, c14_1);
+    let a15 = vec4<f32>(a[ar15 + ak]);
+    c15_0 = fma(a15, b0, c15_0);
+    c15_1 = fma(a15, b1, c15_1);
+#endif
     ak = ak + p.a_cs;
 #if ${B_VEC4}
     bk = bk + p.b_rs / 4u;
@@ -164,4 +229,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   store_row(co, row0 + 5u, col0, c50, c51);
   store_row(co, row0 + 6u, col0, c60, c61);
   store_row(co, row0 + 7u, col0, c70, c71);
+#if ${ROWS16}
+  store_row(co, row0 + 8u, col0, c8_0, c8_1);
+  store_row(co, row0 + 9u, col0, c9_0, c9_1);
+  store_row(co, row0 + 10u, col0, c10_0, c10_1);
+  store_row(co, row0 + 11u, col0, c11_0, c11_1);
+  store_row(co, row0 + 12u, col0, c12_0, c12_1);
+  store_row(co, row0 + 13u, col0, c13_0, c13_1);
+  store_row(co, row0 + 14u, col0, c14_0, c14_1);
+  store_row(co, row0 + 15u, col0, c15_0, c15_1);
+#endif
 }

@@ -45,9 +45,11 @@ export interface OperandLayout {
   batchStrides: readonly number[];
 }
 
-/** Launch shape of the 'register' kernel (8x8 blocks of C per invocation): invocations per workgroup. */
+/** Launch shape of the 'register' kernel: invocations per workgroup (each owns 8 columns of C) and rows of C per workgroup. */
 export interface RegisterTile {
   wg: number;
+  /** 8 or 16 rows per workgroup; left out, gemmStrided picks it from m (registerRows). */
+  rows?: 8 | 16;
 }
 
 export interface GemmStridedArgs {
@@ -84,7 +86,27 @@ export interface GemmStridedArgs {
 // (spills); lanes owning rows with B loads uniform across lanes: 2-4x slower. Workgroup size:
 // 64 and 32 tied (9.6-10.0), 16: 6.6, 128: 4.9. The later sweeps of the written-out kernel ran
 // while other jobs loaded the 2 cores (load average 8-16) and could not separate 16-128.
-export const DEFAULT_REGISTER_TILE: RegisterTile = { wg: 64 };
+// With 16-row blocks (registerRows below) the width was swept again, bench/tune-matmul.ts,
+// GFLOP/s (% of the FMA peak timed in the same rounds; 2 cores shared with other jobs, peak
+// 27 instead of 58): N=512 wg 64 9.9 (36%), 32 7.2 (26%), 16 12.5 (46%); N=1024 wg 64 6.2 (24%),
+// 32 6.1 (23%), 16 9.4 (35%), 8 7.9 (30%); N=2048 wg 64 4.8 (18%), 32 5.5 (21%), 16 6.8 (26%).
+// 16 also won the harness sweep above; a 16-wide workgroup's B panel (128 columns x k) stays
+// in L2 up to k = 2048, a 64-wide one (512 columns) does not.
+export const DEFAULT_REGISTER_TILE: RegisterTile = { wg: 16 };
+
+// Rows per workgroup (ROWS16 in the WGSL). On lavapipe (Mesa 25.0.7) a storage load in the k
+// loop costs about as much with an address uniform across lanes (A) as without (B), as if run
+// lane by lane, so cost follows load components per FMA: 16x8 blocks load 24 per 128 FMAs, 8x8 blocks 16 per 64 (a block with one
+// A load for all rows ran 3x faster, which is how the load cost showed). Measured at N = 1024
+// (GPU ms, interleaved rounds, min / median of 8 while other jobs shared the 2 cores):
+// 8 rows wg 64 13.8-14.0 / 11.5-12.1 GFLOP/s; 16 rows wg 64 13.8 / 11.9, wg 32 14.2 / 13.0,
+// wg 16 15.7-17.8 / 13.4-15.4, wg 8 16.3 / 12.4. More rows lost: 24 rows 13.8 / 11.6 (spills),
+// as did B blocks of 12 or 16 columns and A read as vec4 along k (8-10 GFLOP/s).
+// 16 rows are used once they waste at most 1/8 more rows than 8 would (16-row blocks are ~15%
+// faster per FLOP), so short products (m <= 8, m = 24, 40) keep 8-row blocks.
+export function registerRows(m: number): 8 | 16 {
+  return 16 * Math.ceil(m / 16) <= 1.125 * 8 * Math.ceil(m / 8) ? 16 : 8;
+}
 
 /** How gemmStrided ran a product (returned, and counted in gemmStats). */
 export interface GemmLaunch {
@@ -111,10 +133,11 @@ export const gemmStats = { launches: 0, swapped: 0, narrowTiles: 0 };
 //    of 4 KiB and more also alias in the cache (1024x32x1024: N4 10 with unit-stride B vs T4-T16
 //    23 with B^T at stride 1024, for half the modelled work); the fit needs 2 < pen < 7.6;
 //  - wg: below 16 column blocks, the power of two that covers them (1024x32x1024: wg 4 10,
-//    wg 8 15, wg 16 83); from 16 blocks on, the width of 16, 32 or 64 that leaves the fewest
-//    invocations idle, ties to the wider, so 512 columns and more (and 256) keep the tuned
-//    width (N = 1024: wg 64 9.6-10.9 GFLOP/s, 16: 6.6); square N = 300 / 600 (38 / 75 blocks):
-//    wg 64 9.4 / 136 ms, 16 6.1 / 63, 8 10.4 / 80 (8 loses there: it is not in the model);
+//    wg 8 15, wg 16 83); from 16 blocks on, the tuned width DEFAULT_REGISTER_TILE.wg (16 since
+//    the 16-row blocks; the loop below would pick among 16..wg by fewest idle invocations if
+//    the default were wider, as it was at 64 with 8-row blocks);
+//  - rows: the model counts 8-row blocks; 16-row blocks (registerRows, chosen after) change
+//    the count by at most 1/8 and apply to both orientations alike;
 //  - the swap is taken only where the model says it is cheaper.
 const STRIDED_B_PENALTY = 4;
 const SIMD_LANES = 8;
@@ -176,7 +199,7 @@ export function gemmKernel(variant: MatmulVariant, opts: { tile?: RegisterTile; 
     return {
       name: 'matmul_reg',
       shader: 'core/matmul_reg.wgsl',
-      defines: { WG: t.wg, B_VEC4: opts.bVec4 ?? false },
+      defines: { WG: t.wg, ROWS16: (t.rows ?? 8) === 16, B_VEC4: opts.bVec4 ?? false },
       bindings: ['read', 'read', 'read_write'],
       uniforms: GEMM_UNIFORMS,
     };
@@ -248,6 +271,7 @@ export async function gemmStrided(engine: Engine, g: GemmStridedArgs): Promise<G
   }
   // The product as launched: C^T (n x m) = B^T (n x k) A^T (k x m) when swapped.
   const [ta, tb, m, n] = swapped ? [g.b, g.a, g.n, g.m] : [g.a, g.b, g.m, g.n];
+  if (variant === 'register' && tile.rows === undefined) tile = { ...tile, rows: registerRows(m) };
   const al = swapped ? transposed(g.bLayout) : g.aLayout;
   const bl = swapped ? transposed(g.aLayout) : g.bLayout;
   const cl = swapped ? transposed(g.outLayout) : g.outLayout;
@@ -257,7 +281,7 @@ export async function gemmStrided(engine: Engine, g: GemmStridedArgs): Promise<G
   const kernel = gemmKernel(variant, { tile, aKFast: al.colStride === 1, bNFast: bl.colStride === 1 || bl.rowStride !== 1, bVec4 });
   const workgroups: [number, number, number] =
     variant === 'register'
-      ? [Math.ceil(n / (tile.wg * 8)), Math.ceil(m / 8), batch]
+      ? [Math.ceil(n / (tile.wg * 8)), Math.ceil(m / (tile.rows ?? 8)), batch]
       : [Math.ceil(n / 64), Math.ceil(m / 64), batch];
   await engine.launch({
     op,

@@ -4,7 +4,7 @@ import { randomF32 } from '../helpers/random.js';
 import { firstMismatch, sumBound } from '../helpers/tolerance.js';
 import { matmulRef } from '../reference/matmul.js';
 import {
-  matmul, gemmStrided, gemmStats, registerLaunch, autotuneMatmul, matmulVariant, ShapeError, DTypeError, LimitError, type MatmulVariant,
+  matmul, gemmStrided, gemmStats, registerLaunch, registerRows, autotuneMatmul, matmulVariant, ShapeError, DTypeError, LimitError, type MatmulVariant,
 } from '../../src/index.js';
 
 const engine = useEngine();
@@ -142,7 +142,8 @@ describe('gemmStrided', () => {
 
   // Workgroup sizes of the register kernel, with and without the vec4 path for B
   // (taken when n, the row stride and the offset are multiples of 4), at awkward sizes.
-  for (const tile of [{ wg: 64 }, { wg: 1 }, { wg: 3 }]) {
+  // rows: 16 (two 8-row halves per workgroup) is what large m gets; forced here on small shapes.
+  for (const tile of [{ wg: 64 }, { wg: 1 }, { wg: 3 }, { wg: 64, rows: 16 as const }, { wg: 3, rows: 16 as const }]) {
     for (const [m, k, n] of [[37, 29, 44], [20, 16, 24], [5, 3, 7]] as const) {
       it(`register tile ${JSON.stringify(tile)} on ${m}x${k}x${n}`, async () => {
         const e = engine();
@@ -164,15 +165,18 @@ describe('gemmStrided', () => {
 
   // Launch choices of the register kernel (no tile given): the workgroup is fitted to C's columns
   // and tall-and-narrow products run as C^T = B^T A^T, read through swapped strides.
-  it('registerLaunch: wide products keep wg 64 and their orientation; narrow ones shrink or swap', () => {
-    expect(registerLaunch(1024, 1024, 1, 1024, 1)).toEqual({ swapped: false, tile: { wg: 64 } });
-    expect(registerLaunch(512, 512, 1, 512, 1)).toEqual({ swapped: false, tile: { wg: 64 } });
+  it('registerLaunch: wide products keep the tuned wg 16 and their orientation; narrow ones shrink or swap', () => {
+    expect(registerLaunch(1024, 1024, 1, 1024, 1)).toEqual({ swapped: false, tile: { wg: 16 } });
+    expect(registerLaunch(512, 512, 1, 512, 1)).toEqual({ swapped: false, tile: { wg: 16 } });
     // 16 columns = 2 blocks of 8: two invocations per workgroup instead of 64 (62 idle).
     expect(registerLaunch(16, 16, 8, 128, 1)).toEqual({ swapped: false, tile: { wg: 2 } });
     // 300 x 6 with unit-stride A rows: as C^T the 300 side spreads over the invocations.
     expect(registerLaunch(300, 6, 1, 1, 1).swapped).toBe(true);
     // Same shape but B^T would be read at a large stride while B is unit-stride and wide.
     expect(registerLaunch(1024, 32, 1, 1024, 1)).toEqual({ swapped: false, tile: { wg: 4 } });
+    // Rows per workgroup: 16 unless that pads m by more than 1/8 over 8-row blocks.
+    expect([1024, 257, 16, 9, 72].map(registerRows)).toEqual([16, 16, 16, 16, 16]);
+    expect([8, 5, 24, 40].map(registerRows)).toEqual([8, 8, 8, 8]);
   });
 
   // Tall and narrow (m = 257 rows, n = 5 or 13 columns, k = 31 prime), with A stored transposed
