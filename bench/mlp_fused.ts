@@ -3,7 +3,9 @@
 // hidden widths 32..256 at batch 64, 512 and 4096. The two paths alternate within each round so
 // machine load hits both alike; the figure is the median over rounds.
 // Run: npx tsx bench/mlp_fused.ts [layers=3] [rounds=5]
-import { createEngine, ScoreNet } from '../src/index.js';
+import { gpuEnv } from '../scripts/gpu-env.mjs';
+Object.assign(process.env, gpuEnv()); // before Dawn loads
+const { createEngine, ScoreNet } = await import('../src/index.js');
 
 const layers = Number(process.argv[2] ?? 3);
 const rounds = Number(process.argv[3] ?? 5);
