@@ -13,7 +13,7 @@ const engine = await createEngine();
 console.log(`adapter: ${engine.adapter.vendor} ${engine.adapter.architecture} ${engine.adapter.description}; hidden layers ${layers}`);
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 
-async function timeOne(net: ScoreNet, x: ReturnType<typeof engine.tensor>, batch: number, path: 'fused' | 'layered', reps: number): Promise<number> {
+async function timeOne(net: InstanceType<typeof ScoreNet>, x: ReturnType<typeof engine.tensor>, batch: number, path: 'fused' | 'layered', reps: number): Promise<number> {
   await engine.sync();
   const t0 = performance.now();
   for (let i = 0; i < reps; i++) {
