@@ -97,7 +97,7 @@ async function replayStages(engine: Engine, g: Graph): Promise<Replay> {
     const supernodes: number[] = [];
     await stage('coarse-graining', async () => {
       for (const p of peaks) {
-        supernodes.push((await coarseGrain(engine, spec.vectors!, spec.eigenvalues!, spec.residuals!, spec.projectedResidual, comps.count, p.tau)).count);
+        supernodes.push((await coarseGrain(engine, spec, comps.count, p.tau)).count);
       }
     });
     if (peaks.length && g.n >= 3) await stage('communities', () => heatKernel(engine, spec.vectors!, spec.eigenvalues!, peaks[0]!.tau));
@@ -116,7 +116,7 @@ async function replayStages(engine: Engine, g: Graph): Promise<Replay> {
         try {
           const tau = levelPeaks[0]?.tau;
           if (level.n <= 1 || step >= MAX_STEPS || tau === undefined) break;
-          const cg = await coarseGrain(engine, lvl.vectors!, lvl.eigenvalues!, lvl.residuals!, lvl.projectedResidual, lc.count, tau);
+          const cg = await coarseGrain(engine, lvl, lc.count, tau);
           if (cg.count === level.n) break;
           level = contract(level, cg.labels, cg.count, 'unweighted');
         } finally {

@@ -248,6 +248,13 @@ export interface SlqResult {
   /** The pooled quadrature rule (null mode first: node 0, weight N_c), usable with spectralThermo. */
   nodes: Float64Array;
   weights: Float64Array;
+  /** Each probe's rule (squared norm, Ritz values, weights): what slqAt re-evaluates on another grid. */
+  probeRules: { norm2: number[]; nodes: Float64Array[]; weights: Float64Array[] };
+}
+
+/** The same estimates and standard errors on another tau grid, from the rules of a finished run (no Lanczos). */
+export function slqAt(r: SlqResult, taus: ArrayLike<number>): SlqResult {
+  return slqEstimates(Float64Array.from(taus), r.components, r.probeRules.norm2, r.probeRules.nodes, r.probeRules.weights, r.steps);
 }
 
 /**
@@ -380,6 +387,7 @@ export function slqEstimates(
   const r: SlqResult = {
     taus, Z: mk(), Z_se: mk(), mean: mk(), mean_se: mk(), meanSq: mk(), meanSq_se: mk(), S: mk(), S_se: mk(), C: mk(), C_se: mk(),
     components: nc, probes: P, steps, nodes: new Float64Array(0), weights: new Float64Array(0),
+    probeRules: { norm2, nodes, weights },
   };
   const z0 = new Float64Array(P), z1 = new Float64Array(P), z2c = new Float64Array(P);
   for (let t = 0; t < T; t++) {

@@ -11,6 +11,8 @@
 // precision until e^{-tau (l_k - l_2)} underflows.
 import type { Engine } from '../../runtime/engine.js';
 import type { Tensor } from '../../runtime/tensor.js';
+import { ValueError } from '../../runtime/errors.js';
+import type { Spectrum } from './spectrum.js';
 import { mul } from '../ops/elementwise.js';
 import { matmul } from '../ops/matmul.js';
 import { supernodes, type Supernodes } from '../graph/supernodes.js';
@@ -100,21 +102,16 @@ export function projectorErrorBound(
  * must hold beyond projectorErrorBound. The rule wants positive diagonals, so D = max K'_ii is
  * added to every entry (comparisons unchanged) and the bound passed relative to that offset.
  */
-export async function coarseGrain(
-  engine: Engine,
-  vectors: Tensor,
-  eigenvalues: ArrayLike<number>,
-  residuals: ArrayLike<number>,
-  projectedResidual: Float64Array | undefined,
-  components: number,
-  tau: number,
-): Promise<CoarseGraining> {
+export async function coarseGrain(engine: Engine, spec: Spectrum, components: number, tau: number): Promise<CoarseGraining> {
+  const { vectors, hostVectors: V, eigenvalues, residuals, projectedResidual } = spec;
+  if (!vectors || !V || !eigenvalues || !residuals) {
+    throw new ValueError('coarseGrain', `needs a dense spectrum with eigenvectors; this one was computed by '${spec.method}'`);
+  }
   const n = eigenvalues.length;
   const l2 = components < n ? eigenvalues[components]! : 0;
   const w = new Float32Array(n);
   for (let k = components; k < n; k++) w[k] = Math.exp(-tau * (eigenvalues[k]! - l2));
   const K = await weightedProjector(engine, vectors, w);
-  const V = (await vectors.read()) as Float32Array;
   let D = 0;
   for (let i = 0; i < n; i++) D = Math.max(D, K[i * n + i]!);
   if (!(D > 0)) {

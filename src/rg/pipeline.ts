@@ -4,6 +4,7 @@
 import type { Engine } from '../../runtime/engine.js';
 import { ValueError } from '../../runtime/errors.js';
 import { spectralThermo } from '../ops/spectral.js';
+import { slqAt } from '../ops/lanczos.js';
 import type { Graph } from '../graph/graph.js';
 import { edgeCount } from '../graph/graph.js';
 import { graphComponents } from '../graph/components.js';
@@ -138,8 +139,8 @@ async function sweepOf(engine: Engine, spec: Spectrum, n: number, opts: RgOption
     let Cerror: number[];
     let Serror: number[];
     if (spec.method === 'slq') {
-      const se = spec.slq!;
-      // SLQ standard errors were estimated on the same grid (see runRg): 3 standard errors.
+      // The one Lanczos run's per-probe rules, re-evaluated on this grid: 3 standard errors.
+      const se = slqAt(spec.slq!, taus);
       Cerror = Array.from(se.C_se, (x) => 3 * x);
       Serror = Array.from(se.S_se, (x) => 3 * x);
     } else {
@@ -207,16 +208,9 @@ export async function runRg(engine: Engine, g: Graph, opts: RgOptions = {}): Pro
 
   // 1-2. spectrum and sweep on the original graph
   progress('spectrum', 0, 1);
-  let spec = await time('spectrum', () =>
+  const spec = await time('spectrum', () =>
     computeSpectrum(engine, g, { method, components: comps.count, vectors: canCoarse && method === 'dense', normalized: opts.normalized ?? false, slq: slqSettings }),
   );
-  if (method === 'slq') {
-    // SLQ's estimates and standard errors are per tau: rerun on the final grid now that l_max and l_2 are known.
-    const lo = opts.tauRange?.[0] ?? 1e-3 / Math.max(spec.lmax, 1e-12);
-    const hi = opts.tauRange?.[1] ?? 1e3 / Math.max(spec.l2, 1e-12);
-    const grid = logGrid(lo, hi, opts.points ?? 256);
-    spec = await time('spectrum', () => computeSpectrum(engine, g, { method, components: comps.count, vectors: false, normalized: false, slq: slqSettings, taus: grid }));
-  }
   progress('spectrum', 1, 1);
   try {
     const { sweep, taus } = await time('sweep', () => sweepOf(engine, spec, g.n, opts));
@@ -240,7 +234,7 @@ export async function runRg(engine: Engine, g: Graph, opts: RgOptions = {}): Pro
       let done = 0;
       for (const tau of taus) {
         if (!(tau > 0 && Number.isFinite(tau))) throw new ValueError('rg', `coarse-graining tau ${tau} must be finite and positive`);
-        const cg = await coarseGrain(engine, spec.vectors!, spec.eigenvalues!, spec.residuals!, spec.projectedResidual, comps.count, tau);
+        const cg = await coarseGrain(engine, spec, comps.count, tau);
         result.coarseGrainings.push({ tau, supernodes: cg.count, sizes: Array.from(cg.sizes), labels: Array.from(cg.labels), relTol: cg.relTol });
         progress('coarse-graining', ++done, taus.length);
       }
@@ -284,7 +278,7 @@ export async function runRg(engine: Engine, g: Graph, opts: RgOptions = {}): Pro
           if (n <= 1 || step >= maxSteps || candidates.length === 0) break;
           let cg: Awaited<ReturnType<typeof coarseGrain>> | undefined;
           for (const tau of candidates) {
-            cg = await coarseGrain(engine, lvl.vectors!, lvl.eigenvalues!, lvl.residuals!, lvl.projectedResidual, lc.count, tau);
+            cg = await coarseGrain(engine, lvl, lc.count, tau);
             if (cg.count < n) break;
           }
           fs.coarse = { tau: cg!.tau, supernodes: cg!.count, sizes: Array.from(cg!.sizes), labels: Array.from(cg!.labels), relTol: cg!.relTol };

@@ -33,6 +33,8 @@ export interface Spectrum {
   vectors?: Tensor;
   /** Bound on the absolute error of each eigenvalue (dense/tridiagonal): c n u ||L||. */
   eigenvalueError?: number;
+  /** The same eigenvectors on the host (read back once, for the residuals and the error bounds). */
+  hostVectors?: Float32Array;
   /** Residual norms ||L v_k - l_k v_k||_2 of the computed eigenvectors (dense with vectors), for a posteriori error bounds. */
   residuals?: Float64Array;
   /** V^T (L V - V Lambda) in float64, n x n (dense with vectors, n <= PROJECTED_RESIDUAL_LIMIT). */
@@ -124,7 +126,8 @@ export async function denseSpectrum(
     const wantVectors = opts.method === 'dense' && opts.vectors;
     const r = await eigh(L, { vectors: wantVectors, method: opts.method === 'dense' ? 'auto' : 'tridiagonal' });
     const raw = await r.values.read();
-    const res = r.vectors ? residualsOf(Lh, n, (await r.vectors.read()) as Float32Array, raw as Float32Array) : undefined;
+    const hostVectors = r.vectors ? ((await r.vectors.read()) as Float32Array) : undefined;
+    const res = hostVectors ? residualsOf(Lh, n, hostVectors, raw as Float32Array) : undefined;
     const vals = Float64Array.from(raw, (x) => Math.max(0, x));
     r.values.dispose();
     // The first `components` eigenvalues are the zero modes: exactly 0.
@@ -134,7 +137,7 @@ export async function denseSpectrum(
       method: opts.method,
       measure: { nodes: vals },
       eigenvalues: vals,
-      ...(r.vectors ? { vectors: r.vectors } : {}),
+      ...(r.vectors ? { vectors: r.vectors, hostVectors: hostVectors! } : {}),
       ...(res ? { residuals: res.norms } : {}),
       ...(res?.projected ? { projectedResidual: res.projected } : {}),
       eigenvalueError: 4 * n * U * norm,
@@ -150,7 +153,7 @@ export async function denseSpectrum(
 export async function computeSpectrum(
   engine: Engine,
   g: Graph,
-  opts: { method: SpectrumMethod; components: number; vectors: boolean; normalized: boolean; slq: SlqSettings; taus?: ArrayLike<number> },
+  opts: { method: SpectrumMethod; components: number; vectors: boolean; normalized: boolean; slq: SlqSettings },
 ): Promise<Spectrum> {
   const t0 = performance.now();
   const n = g.n;
@@ -162,8 +165,8 @@ export async function computeSpectrum(
   }
   const L = await laplacianFromEdges(engine, n, { src: g.src, dst: g.dst, weight: g.weight });
   try {
-    const taus = opts.taus ?? [1];
-    const r = await slq(L, { taus, probes: opts.slq.probes, steps: Math.min(opts.slq.steps, Math.max(1, n - opts.components)), seed: opts.slq.seed });
+    // One Lanczos run; its per-probe rules give estimates on any grid later (slqAt).
+    const r = await slq(L, { taus: [1], probes: opts.slq.probes, steps: Math.min(opts.slq.steps, Math.max(1, n - opts.components)), seed: opts.slq.seed });
     let lmax = 0;
     let l2 = Infinity;
     for (let i = 0; i < r.nodes.length; i++) {

@@ -90,7 +90,7 @@ describe('reference results', () => {
     const sp = await computeSpectrum(e, g, { method: 'dense', components: comps.count, vectors: true, normalized: false, slq: SLQ });
     try {
       for (const tau of logGrid(0.3, 10, 9)) {
-        const cg = await coarseGrain(e, sp.vectors!, sp.eigenvalues!, sp.residuals!, sp.projectedResidual, comps.count, tau);
+        const cg = await coarseGrain(e, sp, comps.count, tau);
         expect(cg.count, `tau = ${tau}`).toBe(4);
         expect(nmi(cg.labels, g.groups![0]!)).toBe(1);
       }
@@ -114,7 +114,7 @@ describe('no spurious merges', () => {
       const sp = await computeSpectrum(e, g, { method: 'dense', components: comps.count, vectors: true, normalized: false, slq: SLQ });
       try {
         for (const tau of logGrid(1e-3 / sp.lmax, 1e3 / sp.l2, 24)) {
-          const cg = await coarseGrain(e, sp.vectors!, sp.eigenvalues!, sp.residuals!, sp.projectedResidual, comps.count, tau);
+          const cg = await coarseGrain(e, sp, comps.count, tau);
           expect(cg.count, `tau = ${tau}`).toBe(g.n);
         }
       } finally {
