@@ -21,28 +21,7 @@
 // (valid) element instead of branching; their results are simply not stored. Every element
 // is one serial FMA chain over k.
 
-struct Params {
-  m: u32,
-  n: u32,
-  k: u32,
-  alpha: f32,
-  a_off: u32,
-  b_off: u32,
-  c_off: u32,
-  batch_rank: u32,
-  a_rs: u32,
-  a_cs: u32,
-  b_rs: u32,
-  b_cs: u32,
-  c_rs: u32,
-  c_cs: u32,
-  _pad0: u32,
-  _pad1: u32,
-  batch_shape: array<vec4<u32>, 2>,
-  a_bs: array<vec4<u32>, 2>,
-  b_bs: array<vec4<u32>, 2>,
-  c_bs: array<vec4<u32>, 2>,
-}
+#include "lib/gemm_params.wgsl"
 
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -67,18 +46,10 @@ fn store_row(co: u32, r: u32, col0: u32, v0: vec4<f32>, v1: vec4<f32>) {
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   // Batch coordinates from wid.z (row-major over batch_shape).
-  var rem = wid.z;
-  var ao = p.a_off;
-  var bo = p.b_off;
-  var co = p.c_off;
-  for (var d = i32(p.batch_rank) - 1; d >= 0; d = d - 1) {
-    let s = p.batch_shape[d / 4][d % 4];
-    let i = rem % s;
-    rem = rem / s;
-    ao = ao + i * p.a_bs[d / 4][d % 4];
-    bo = bo + i * p.b_bs[d / 4][d % 4];
-    co = co + i * p.c_bs[d / 4][d % 4];
-  }
+  let offs = gemm_batch_offsets(wid.z);
+  let ao = offs.x;
+  let bo = offs.y;
+  let co = offs.z;
 
 #if ${ROWS16}
   let row0 = wid.y * 16u;

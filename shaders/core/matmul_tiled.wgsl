@@ -7,28 +7,7 @@
 // permuted operands are read in place. A_KFAST / B_NFAST pick which index the 256 invocations
 // walk fastest while staging, so that global reads stay coalesced for either memory order.
 // Out-of-range elements are staged as zeros.
-struct Params {
-  m: u32,
-  n: u32,
-  k: u32,
-  alpha: f32,
-  a_off: u32,
-  b_off: u32,
-  c_off: u32,
-  batch_rank: u32,
-  a_rs: u32,
-  a_cs: u32,
-  b_rs: u32,
-  b_cs: u32,
-  c_rs: u32,
-  c_cs: u32,
-  _pad0: u32,
-  _pad1: u32,
-  batch_shape: array<vec4<u32>, 2>,
-  a_bs: array<vec4<u32>, 2>,
-  b_bs: array<vec4<u32>, 2>,
-  c_bs: array<vec4<u32>, 2>,
-}
+#include "lib/gemm_params.wgsl"
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
@@ -43,18 +22,10 @@ var<workgroup> sb: array<vec4<f32>, 256>;
 @compute @workgroup_size(16, 16)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
-  var rem = wid.z;
-  var ao = p.a_off;
-  var bo = p.b_off;
-  var co = p.c_off;
-  for (var d = i32(p.batch_rank) - 1; d >= 0; d = d - 1) {
-    let s = p.batch_shape[d / 4][d % 4];
-    let i = rem % s;
-    rem = rem / s;
-    ao = ao + i * p.a_bs[d / 4][d % 4];
-    bo = bo + i * p.b_bs[d / 4][d % 4];
-    co = co + i * p.c_bs[d / 4][d % 4];
-  }
+  let offs = gemm_batch_offsets(wid.z);
+  let ao = offs.x;
+  let bo = offs.y;
+  let co = offs.z;
 
   let row0 = wid.y * 64u;
   let col0 = wid.x * 64u;
