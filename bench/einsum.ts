@@ -16,18 +16,8 @@
 import { spawnSync } from 'node:child_process';
 import type * as TfCore from '@tensorflow/tfjs-core';
 import { einsum, einsumPath, matmul, planNetwork, type Tensor, type ContractionPath } from '../src/index.js';
-import { type Bench, type BenchContext, type Measurement, median, timeOurs } from './lib.js';
+import { type Bench, type BenchContext, type Measurement, median, timeOurs, data } from './lib.js';
 import type { TfContext } from './tfjs.js';
-
-function data(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 32 - 0.5;
-  }
-  return out;
-}
 
 const numel = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 

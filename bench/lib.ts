@@ -66,3 +66,14 @@ export async function timeOurs(engine: Engine, fn: () => Promise<void>, reps: nu
 export function rate(amount: number, ms: number | null | undefined): number | undefined {
   return ms && ms > 0 ? amount / (ms * 1e6) : undefined;
 }
+
+/** Deterministic inputs in [-0.5, 0.5) (a 32-bit LCG), the same in every bench. */
+export function data(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 32 - 0.5;
+  }
+  return out;
+}

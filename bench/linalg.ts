@@ -21,20 +21,10 @@ import {
   clone, eigh, expm, expmPlan, laplacianFromEdges, matmul, slq, spmm, taylorProgram,
   type Engine,
 } from '../src/index.js';
-import { type Bench, type BenchContext, timeOurs } from './lib.js';
+import { type Bench, type BenchContext, timeOurs, data } from './lib.js';
 
 // Sizes predicted (from the previous size, x 8 for O(n^3)) to take longer than this are skipped.
 const MAX_RUN_MS = 60_000;
-
-function data(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 32 - 0.5;
-  }
-  return out;
-}
 
 function symmetric(n: number, seed: number): Float32Array {
   const r = data(n * n, seed);

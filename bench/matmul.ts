@@ -1,7 +1,7 @@
 // f32 matmul GFLOP/s: our per-adapter choice, each forced variant, and tfjs-backend-webgpu,
 // on the same adapter in the same process.
 import { matmul, autotuneMatmul, matmulVariant, type MatmulVariant } from '../src/index.js';
-import { type Bench, type Measurement, timeOurs } from './lib.js';
+import { type Bench, type Measurement, timeOurs, data } from './lib.js';
 import { timeTf } from './tfjs.js';
 import { fmaPeak } from './fma.js';
 
@@ -9,16 +9,6 @@ const SIZES = [256, 512, 1024, 2048];
 // A run predicted (from the previous size, times 8) to take longer than this is skipped: it
 // would blow the 5-minute budget on a 2-core software adapter.
 const MAX_RUN_MS = 6000;
-
-function data(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 32 - 0.5;
-  }
-  return out;
-}
 
 export const matmulBench: Bench = {
   name: 'matmul',

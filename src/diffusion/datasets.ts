@@ -5,18 +5,7 @@
 // box d ln(width), checkerboard ln 32 (SCIENCE.md 2).
 import { ValueError } from '../../runtime/errors.js';
 import type { Sde } from './sde.js';
-
-/** Seeded uniform PRNG (mulberry32). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../ops/host-numerics.js';
 
 export function normalSampler(seed: number): () => number {
   const r = mulberry32(seed);

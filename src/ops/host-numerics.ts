@@ -102,6 +102,18 @@ export function scaledBesselI(x: number, kmax: number): Float64Array {
   return out;
 }
 
+/** Seeded uniform PRNG (mulberry32): weight initialisation and host-sampled data sets. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** Deterministic 32-bit generator (splitmix32); seeds are any integers. */
 export function seededRandom(seed: number): () => number {
   let s = (seed | 0) >>> 0;

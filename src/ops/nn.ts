@@ -14,6 +14,7 @@
 // the errors of the layers compose through the Lipschitz constants of the later layers. The
 // weight gradient sums over the batch sequentially: error <= rows u sum_b |x_b dz_b|. The tests
 // check these bounds against a float64 reference MLP (test/reference/mlp.ts).
+import { mulberry32 } from './host-numerics.js';
 import { Tensor } from '../../runtime/tensor.js';
 import type { Engine } from '../../runtime/engine.js';
 import type { KernelSpec, UniformField } from '../../runtime/kernel.js';
@@ -62,18 +63,6 @@ const ACT_ID: Record<Activation, number> = { silu: 1, tanh: 2, relu: 3 };
 const wgFor = (cols: number) => Math.min(64, 2 ** Math.ceil(Math.log2(Math.max(1, Math.ceil(cols / 8)))));
 const WG_1D = 256;
 
-/** A small seeded PRNG (mulberry32) for weight initialisation. */
-function hostRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function gaussian(r: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 }
@@ -107,7 +96,7 @@ export function mlpLayers(cfg: MlpConfig): { layers: DenseLayer[]; paramCount: n
  */
 export function initMlpParams(cfg: MlpConfig): Float32Array {
   const { layers, paramCount } = mlpLayers(cfg);
-  const r = hostRng((cfg.seed ?? 1) * 2654435761);
+  const r = mulberry32((cfg.seed ?? 1) * 2654435761);
   const p = new Float32Array(paramCount);
   layers.forEach((L, li) => {
     const bound = 1 / Math.sqrt(L.nIn) * (li === layers.length - 1 ? 0.1 : 1);
@@ -121,7 +110,7 @@ export function initMlpParams(cfg: MlpConfig): Float32Array {
 /** Fixed Fourier frequencies w_j ~ N(0, fourierScale^2). */
 export function fourierFrequencies(cfg: MlpConfig): Float32Array {
   const nf = cfg.fourierFeatures ?? 16;
-  const r = hostRng((cfg.seed ?? 1) * 40503 + 7);
+  const r = mulberry32((cfg.seed ?? 1) * 40503 + 7);
   return Float32Array.from({ length: Math.max(nf, 1) }, () => gaussian(r) * (cfg.fourierScale ?? 4));
 }
 
