@@ -18,6 +18,9 @@ export interface AdapterDescription {
   description: string;
   /** 'cpu' for software rasterisers (lavapipe/llvmpipe, SwiftShader, WARP), else 'gpu'. */
   kind: 'cpu' | 'gpu';
+  /** Subgroup sizes the adapter reports (undefined where the runtime does not say). */
+  subgroupMinSize?: number;
+  subgroupMaxSize?: number;
 }
 
 export interface EngineFeatures {
@@ -72,7 +75,11 @@ function describeAdapter(info: Partial<GPUAdapterInfo> | undefined, fallback: bo
   const description = info?.description ?? '';
   const text = `${vendor} ${architecture} ${device} ${description}`.toLowerCase();
   const cpu = fallback || /llvmpipe|lavapipe|swiftshader|software|warp|microsoft basic/.test(text);
-  return { vendor, architecture, device, description, kind: cpu ? 'cpu' : 'gpu' };
+  const sizes = info as { subgroupMinSize?: number; subgroupMaxSize?: number } | undefined;
+  return {
+    vendor, architecture, device, description, kind: cpu ? 'cpu' : 'gpu',
+    subgroupMinSize: sizes?.subgroupMinSize, subgroupMaxSize: sizes?.subgroupMaxSize,
+  };
 }
 
 async function findGPU(options: EngineOptions): Promise<{ gpu: GPU; keepAlive: unknown }> {
@@ -99,6 +106,12 @@ export class Engine {
   readonly adapter: AdapterDescription;
   readonly features: EngineFeatures;
   readonly limits: EngineLimits;
+  /**
+   * The subgroup size every dispatch gets, where the 'subgroups' feature is on and the adapter
+   * reports one fixed size (min = max); else null. Kernels that rely on it (matmul's register
+   * kernel) fall back without it.
+   */
+  readonly subgroupSize: number | null;
   private readonly scopes: Set<Tensor>[] = [];
   private readonly live = new Set<Tensor>();
   private disposedFlag = false;
@@ -133,6 +146,8 @@ export class Engine {
       subgroups: device.features.has('subgroups') && !disabled.subgroups,
       timestamps: device.features.has('timestamp-query') && !disabled.timestamps,
     };
+    const { subgroupMinSize: sgMin, subgroupMaxSize: sgMax } = adapter;
+    this.subgroupSize = this.features.subgroups && sgMin !== undefined && sgMin > 0 && sgMin === sgMax ? sgMin : null;
     this.pool = new BufferPool(device, this.limits.maxBufferSize);
     this.kernels = new KernelRegistry(device);
     this.scheduler = new Scheduler(device, this.pool, this.features.timestamps, this.limits);

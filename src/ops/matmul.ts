@@ -76,6 +76,11 @@ export interface GemmStridedArgs {
   variant?: MatmulVariant;
   /** @internal block shape for the 'register' kernel (benchmark tuning); given, it is used as is and the orientation is kept. */
   registerTile?: RegisterTile;
+  /**
+   * @internal subgroup size the register kernel broadcasts A's rows over, instead of the engine's
+   * (tests of each size): it must divide engine.subgroupSize, so every subgroup has those lanes.
+   */
+  aSubgroup?: number;
 }
 
 // Tuned on lavapipe (Mesa 25.0.7, LLVM 15, 2 AMD EPYC cores, N=1024, bench/tune-matmul.ts).
@@ -92,6 +97,9 @@ export interface GemmStridedArgs {
 // 32 6.1 (23%), 16 9.4 (35%), 8 7.9 (30%); N=2048 wg 64 4.8 (18%), 32 5.5 (21%), 16 6.8 (26%).
 // 16 also won the harness sweep above; a 16-wide workgroup's B panel (128 columns x k) stays
 // in L2 up to k = 2048, a 64-wide one (512 columns) does not.
+// With A's rows broadcast over subgroups (A_SG, 16-row blocks; tune-matmul, best of 3 rounds,
+// FMA peak 51): N=1024 wg 8 22.1 GFLOP/s (44%), 16 19.2-19.8 (38-39%), 32 20.7 (41%), against
+// 14.6 (37% of a peak of 40 timed in its own run) for wg 16 without; 8-32 are within the noise.
 export const DEFAULT_REGISTER_TILE: RegisterTile = { wg: 16 };
 
 // Rows per workgroup (ROWS16 in the WGSL). On lavapipe (Mesa 25.0.7) a storage load in the k
@@ -108,6 +116,13 @@ export function registerRows(m: number): 8 | 16 {
   return 16 * Math.ceil(m / 16) <= 1.125 * 8 * Math.ceil(m / 8) ? 16 : 8;
 }
 
+// The register kernel shares A's rows through subgroupBroadcast (A_SG in the WGSL) when each
+// subgroup lane can load whole rows (4 <= size <= rows, so at most 4 loads a lane) and the
+// workgroup is made of full subgroups (its width a multiple of the size).
+function subgroupRowsFit(sg: number, rows: number, wg: number): boolean {
+  return sg >= 4 && sg <= rows && rows % sg === 0 && wg % sg === 0;
+}
+
 /** How gemmStrided ran a product (returned, and counted in gemmStats). */
 export interface GemmLaunch {
   variant: MatmulVariant;
@@ -115,6 +130,8 @@ export interface GemmLaunch {
   swapped: boolean;
   /** Register kernel only: the workgroup shape used. */
   tile?: RegisterTile;
+  /** Register kernel only: the subgroup size A's rows were broadcast over (0: each lane loaded them). */
+  aSubgroup?: number;
 }
 
 /** Launch choices made by gemmStrided, counted for tests and reports. */
@@ -193,13 +210,23 @@ const GEMM_UNIFORMS: readonly UniformField[] = [
 ];
 
 /** The kernel spec of one variant (exported for benchmarks and warmup). */
-export function gemmKernel(variant: MatmulVariant, opts: { tile?: RegisterTile; aKFast?: boolean; bNFast?: boolean; bVec4?: boolean } = {}): KernelSpec {
+export function gemmKernel(
+  variant: MatmulVariant,
+  opts: { tile?: RegisterTile; aKFast?: boolean; bNFast?: boolean; bVec4?: boolean; aSubgroup?: number } = {},
+): KernelSpec {
   if (variant === 'register') {
     const t = opts.tile ?? DEFAULT_REGISTER_TILE;
+    const rows = t.rows ?? 8;
+    const sg = opts.aSubgroup ?? 0;
+    if (sg !== 0 && !subgroupRowsFit(sg, rows, t.wg)) throw new ValueError('gemm', `subgroup size ${sg} cannot broadcast ${rows} rows in workgroups of ${t.wg}`);
     return {
       name: 'matmul_reg',
       shader: 'core/matmul_reg.wgsl',
-      defines: { WG: t.wg, ROWS16: (t.rows ?? 8) === 16, B_VEC4: opts.bVec4 ?? false },
+      defines: {
+        WG: t.wg, ROWS16: rows === 16, B_VEC4: opts.bVec4 ?? false,
+        A_SG: sg, A_LOADS2: sg > 0 && rows / sg >= 2, A_LOADS4: sg > 0 && rows / sg >= 4,
+        A_SG_ROWS16: sg > 0 && rows === 16, A_ROWS16_LOADED: sg === 0 && rows === 16,
+      },
       bindings: ['read', 'read', 'read_write'],
       uniforms: GEMM_UNIFORMS,
     };
@@ -278,7 +305,12 @@ export async function gemmStrided(engine: Engine, g: GemmStridedArgs): Promise<G
   // vec4 loads of B need every 4-column group of B to be one aligned vec4 in the buffer.
   const bVec4 = variant === 'register' && bl.colStride === 1 && n % 4 === 0 && bl.rowStride % 4 === 0 &&
     (bl.offset ?? 0) % 4 === 0 && bl.batchStrides.every((s) => s % 4 === 0) && tb.size % 4 === 0;
-  const kernel = gemmKernel(variant, { tile, aKFast: al.colStride === 1, bNFast: bl.colStride === 1 || bl.rowStride !== 1, bVec4 });
+  const sg = g.aSubgroup ?? engine.subgroupSize ?? 0;
+  if (g.aSubgroup !== undefined && (engine.subgroupSize === null || engine.subgroupSize % g.aSubgroup !== 0)) {
+    throw new ValueError(op, `aSubgroup ${g.aSubgroup} does not divide the engine's subgroup size (${engine.subgroupSize ?? 'none'})`);
+  }
+  const aSubgroup = variant === 'register' && subgroupRowsFit(sg, tile.rows ?? 8, tile.wg) ? sg : 0;
+  const kernel = gemmKernel(variant, { tile, aKFast: al.colStride === 1, bNFast: bl.colStride === 1 || bl.rowStride !== 1, bVec4, aSubgroup });
   const workgroups: [number, number, number] =
     variant === 'register'
       ? [Math.ceil(n / (tile.wg * 8)), Math.ceil(m / (tile.rows ?? 8)), batch]
@@ -303,7 +335,7 @@ export async function gemmStrided(engine: Engine, g: GemmStridedArgs): Promise<G
   gemmStats.launches++;
   if (swapped) gemmStats.swapped++;
   if (variant === 'register' && tile.wg < DEFAULT_REGISTER_TILE.wg) gemmStats.narrowTiles++;
-  return variant === 'register' ? { variant, swapped, tile } : { variant, swapped };
+  return variant === 'register' ? { variant, swapped, tile, aSubgroup } : { variant, swapped };
 }
 
 /**

@@ -1,10 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useEngine } from '../helpers/gpu.js';
 import { randomF32 } from '../helpers/random.js';
 import { firstMismatch, sumBound } from '../helpers/tolerance.js';
 import { matmulRef } from '../reference/matmul.js';
 import {
   matmul, gemmStrided, gemmStats, registerLaunch, registerRows, autotuneMatmul, matmulVariant, ShapeError, DTypeError, LimitError, type MatmulVariant,
+  createEngine, type Engine, type RegisterTile,
 } from '../../src/index.js';
 
 const engine = useEngine();
@@ -162,6 +163,66 @@ describe('gemmStrided', () => {
       });
     }
   }
+
+  // A's rows shared across a subgroup by subgroupBroadcast (A_SG in matmul_reg.wgsl): each
+  // subgroup size the kernel supports (any that divides the adapter's, so every subgroup has
+  // those lanes), with 8- and 16-row blocks (1, 2 or 4 row loads a lane), against an engine
+  // with subgroups turned off, which loads every row in every lane. m crosses the clamped last
+  // row block; the offsets and padded row strides keep the addressing honest.
+  describe('register kernel: A rows broadcast over subgroups', () => {
+    let plain: Engine | undefined;
+    beforeAll(async () => {
+      plain = await createEngine({ disableFeatures: { subgroups: true } });
+    });
+    afterAll(async () => {
+      await plain?.dispose();
+    });
+    const run = async (e: Engine, m: number, k: number, n: number, tile: RegisterTile, aSubgroup?: number) => {
+      const ad = randomF32(m * (k + 3) + 5, m + 2 * k), bd = randomF32(k * n, k + n);
+      const a = e.tensor(ad, [ad.length]), b = e.tensor(bd, [k, n]), out = e.empty([m, n]);
+      const launch = await gemmStrided(e, {
+        a, b, out, m, n, k, batchShape: [], variant: 'register', registerTile: tile, aSubgroup,
+        aLayout: { offset: 5, rowStride: k + 3, colStride: 1, batchStrides: [] },
+        bLayout: { rowStride: n, colStride: 1, batchStrides: [] },
+        outLayout: { rowStride: n, colStride: 1, batchStrides: [] },
+      });
+      const got = await out.read();
+      a.dispose(); b.dispose(); out.dispose();
+      const aRows = new Float32Array(m * k);
+      for (let i = 0; i < m; i++) aRows.set(ad.subarray(5 + i * (k + 3), 5 + i * (k + 3) + k), i * k);
+      const want = matmulRef(aRows, [m, k], bd, [k, n]);
+      expect(firstMismatch(got, want.out, (i) => sumBound(want.absSum[i]!, k + 1))).toBeNull();
+      return launch;
+    };
+    it('the engine reports a fixed subgroup size only with the feature on', () => {
+      expect(plain!.subgroupSize).toBeNull();
+      const e = engine();
+      if (e.features.subgroups && e.adapter.subgroupMinSize === e.adapter.subgroupMaxSize) {
+        expect(e.subgroupSize).toBe(e.adapter.subgroupMinSize);
+      }
+    });
+    for (const [m, k, n] of [[1, 5, 16], [37, 29, 44], [53, 64, 36]] as const) {
+      for (const tile of [{ wg: 16, rows: 16 as const }, { wg: 8, rows: 8 as const }]) {
+        it(`${m}x${k}x${n} ${JSON.stringify(tile)}: every fitting subgroup size, and none`, async () => {
+          const e = engine();
+          expect((await run(plain!, m, k, n, tile)).aSubgroup).toBe(0);
+          const sizes = [4, 8, 16].filter((s) => e.subgroupSize !== null && e.subgroupSize % s === 0 && s <= tile.rows && tile.wg % s === 0);
+          for (const s of sizes) expect((await run(e, m, k, n, tile, s)).aSubgroup).toBe(s);
+          // Without an override the engine's own size is used where it fits.
+          const own = e.subgroupSize !== null && sizes.includes(e.subgroupSize) ? e.subgroupSize : 0;
+          expect((await run(e, m, k, n, tile)).aSubgroup).toBe(own);
+        });
+      }
+    }
+    it('an aSubgroup that does not divide the engine subgroup size is refused', async () => {
+      const e = plain!;
+      const a = e.tensor([1], [1, 1]);
+      const l = { rowStride: 1, colStride: 1, batchStrides: [] };
+      await expect(gemmStrided(e, { a, b: a, out: a, m: 1, n: 1, k: 1, batchShape: [], variant: 'register', aLayout: l, bLayout: l, outLayout: l, aSubgroup: 8 }))
+        .rejects.toThrow(/aSubgroup 8 does not divide the engine's subgroup size \(none\)/);
+      a.dispose();
+    });
+  });
 
   // Launch choices of the register kernel (no tile given): the workgroup is fitted to C's columns
   // and tall-and-narrow products run as C^T = B^T A^T, read through swapped strides.
