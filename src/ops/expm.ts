@@ -28,7 +28,7 @@ import type { KernelSpec } from '../../runtime/kernel.js';
 import { ValueError } from '../../runtime/errors.js';
 import { engineOf } from './common.js';
 import { matmul } from './matmul.js';
-import { WG_LA, matStats, rejectNonFinite, squareBatch } from './linalg-common.js';
+import { matStats, rejectNonFinite, squareBatch } from './linalg-common.js';
 
 const OP = 'expm';
 
@@ -161,35 +161,40 @@ export async function runTaylorProgram<T>(
   return get('E');
 }
 
-const lincombSpec: KernelSpec = {
+const WG_LINCOMB = 64;
+const lincombSpec = (vec4: boolean): KernelSpec => ({
   name: 'lincomb',
   shader: 'linalg/lincomb.wgsl',
-  defines: { WG: WG_LA },
+  defines: { WG: WG_LINCOMB, VEC4: vec4 },
   bindings: ['read', 'read', 'read', 'read', 'read', 'read_write'],
   uniforms: [
     { name: 'n', type: 'u32' },
-    { name: 'total', type: 'u32' },
+    { name: 'groups', type: 'u32' },
     { name: 'count', type: 'u32' },
     { name: 'c_id', type: 'f32' },
     { name: 'c', type: 'f32', length: 5 },
   ],
-};
+});
 
 /** c_id I + sum c_k X_k over a batch of n x n matrices (at most 5 terms). */
 async function lincomb(shape: readonly number[], n: number, id: number, terms: [number, Tensor][]): Promise<Tensor> {
   if (terms.length > 5) throw new Error(`${OP}: internal: ${terms.length} terms`);
   const engine = terms[0]![1].engine;
   const out = engine.empty(shape, 'f32', OP);
-  const total = out.size;
+  const batch = out.size / (n * n);
   const xs = terms.map(([, t]) => t);
   while (xs.length < 5) xs.push(terms[0]![1]);
+  // A vec4 must lie inside one row.
+  const vec4 = n % 4 === 0;
+  const groups = vec4 ? n / 4 : n;
+  // Batches past the dispatch limit in z are refused by the scheduler (LimitError), as matmul's are.
   await engine.launch({
     op: OP,
-    kernel: lincombSpec,
-    uniforms: { n, total, count: terms.length, c_id: id, c: terms.map(([c]) => c) },
+    kernel: lincombSpec(vec4),
+    uniforms: { n, groups, count: terms.length, c_id: id, c: terms.map(([c]) => c) },
     buffers: [...xs, out],
-    workgroups: { linear: Math.ceil(total / (4 * WG_LA)) },
-    cost: { flops: 2 * terms.length * total, bytes: 4 * (terms.length + 1) * total },
+    workgroups: [Math.ceil(groups / WG_LINCOMB), n, batch],
+    cost: { flops: 2 * terms.length * out.size, bytes: 4 * (terms.length + 1) * out.size },
   });
   return out;
 }
