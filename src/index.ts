@@ -25,7 +25,7 @@ export { cast } from './ops/cast.js';
 export { randomBits, randomUniform, randomNormal } from './ops/random.js';
 export type { RandomOptions, UniformOptions, NormalOptions } from './ops/random.js';
 export * from './ops/sparse.js';
-export { slq, slqAt, blockLanczos } from './ops/lanczos.js';
+export { slq, slqAt, slqBlockSize, blockLanczos, SLQ_BASIS_PER_INPUT, SLQ_BASIS_FLOOR_BYTES } from './ops/lanczos.js';
 export type { SlqOptions, SlqResult, BlockLanczosRun, LanczosBasis } from './ops/lanczos.js';
 export * from './ops/expmv.js';
 export * from './ops/spectral.js';

@@ -229,7 +229,11 @@ export interface SlqOptions {
    * structure; an array: component label of every node (any integers); false: no deflation.
    */
   deflate?: boolean | ArrayLike<number>;
-  /** Probe vectors per GPU block (default: all, at most 128 and ~1 GiB of basis). */
+  /**
+   * Probe vectors per GPU block. Default: as many as keep the block's Krylov basis
+   * ((steps + 1) n floats a probe) within SLQ_BASIS_PER_INPUT x the CSR bytes, or within
+   * SLQ_BASIS_FLOOR_BYTES where that is more (small graphs); at least 1, at most 128 and ~1 GiB.
+   */
   blockSize?: number;
 }
 
@@ -250,6 +254,24 @@ export interface SlqResult {
   weights: Float64Array;
   /** Each probe's rule (squared norm, Ritz values, weights): what slqAt re-evaluates on another grid. */
   probeRules: { norm2: number[]; nodes: Float64Array[]; weights: Float64Array[] };
+}
+
+// Memory of slq: the Krylov basis of a block dominates (the CSR input, the probe block and the
+// dot-product scratch are a few n x b floats more). Full reorthogonalisation needs all of it, so
+// the probes run in blocks sized to keep it within this multiple of the CSR bytes: peak memory
+// then stays a small constant times the input (measured in bench/linalg.ts), whatever the
+// probe count, except that one probe's basis is the least a block can hold. Below the floor
+// the whole run fits in a few MiB anyway and fewer, wider blocks are faster (one SpMM serves a
+// block).
+export const SLQ_BASIS_PER_INPUT = 4;
+export const SLQ_BASIS_FLOOR_BYTES = 32 * 2 ** 20;
+
+/** Probes per block of slq on an n-node CSR matrix with nnz nonzeros (see SlqOptions.blockSize). */
+export function slqBlockSize(n: number, nnz: number, steps: number, probes: number, blockSize?: number): number {
+  const basisBytesPerProbe = 4 * n * (steps + 1);
+  const cap = Math.max(1, Math.floor(2 ** 30 / basisBytesPerProbe));
+  const budget = Math.max(SLQ_BASIS_PER_INPUT * 4 * (n + 1 + 2 * nnz), SLQ_BASIS_FLOOR_BYTES);
+  return Math.max(1, Math.min(blockSize ?? Math.floor(budget / basisBytesPerProbe), probes, 128, cap));
 }
 
 /** The same estimates and standard errors on another tau grid, from the rules of a finished run (no Lanczos). */
@@ -311,8 +333,10 @@ export async function slq(L: CsrMatrix, options: SlqOptions): Promise<SlqResult>
   const compSize = new Float64Array(Math.max(1, nc));
   if (labels) for (let i = 0; i < n; i++) compSize[labels[i]!]!++;
 
-  const blockCap = Math.max(1, Math.floor(2 ** 30 / (4 * n * (steps + 1))));
-  const bsz = Math.max(1, Math.min(options.blockSize ?? probes, probes, 128, blockCap));
+  if (options.blockSize !== undefined && !(Number.isInteger(options.blockSize) && options.blockSize >= 1)) {
+    throw new ValueError(op, `blockSize must be a positive integer, got ${options.blockSize}`);
+  }
+  const bsz = slqBlockSize(n, L.nnz, steps, probes, options.blockSize);
   const rand = seededRandom(seed);
   // Per probe: ||z'||^2 and its quadrature rule.
   const probeNorm2: number[] = [];
@@ -322,30 +346,15 @@ export async function slq(L: CsrMatrix, options: SlqOptions): Promise<SlqResult>
 
   for (let p0 = 0; p0 < probes; p0 += bsz) {
     const b = Math.min(bsz, probes - p0);
+    // Probe by probe from one stream, so the probes (and the estimates) do not depend on the
+    // block size.
     const z = new Float64Array(n * b);
-    for (let i = 0; i < n * b; i++) z[i] = rand() < 0.5 ? -1 : 1;
     const norm2 = new Float64Array(b);
-    if (labels) {
-      // Per component c: subtract the mean, then scale the part to norm^2 = N_c - 1 (resampling
-      // the component's signs in the rare all-equal case). The law of z is invariant under
-      // permutations within a component and independent across them, so E[z z^T] = I - P
-      // exactly, and ||z||^2 = N - N_c for every probe: Z(0) is exact and the variance smaller.
-      const mean = new Float64Array(nc * b), ss = new Float64Array(nc * b);
-      for (let redo = true; redo; ) {
-        mean.fill(0); ss.fill(0);
-        for (let i = 0; i < n; i++) for (let q = 0; q < b; q++) mean[labels[i]! * b + q]! += z[i * b + q]!;
-        for (let c = 0; c < nc; c++) for (let q = 0; q < b; q++) mean[c * b + q]! /= compSize[c]!;
-        for (let i = 0; i < n; i++) for (let q = 0; q < b; q++) ss[labels[i]! * b + q]! += (z[i * b + q]! - mean[labels[i]! * b + q]!) ** 2;
-        redo = false;
-        for (let i = 0; i < n; i++) for (let q = 0; q < b; q++) {
-          const k = labels[i]! * b + q;
-          if (ss[k] === 0 && compSize[labels[i]!]! > 1) { z[i * b + q] = rand() < 0.5 ? -1 : 1; redo = true; }
-        }
-      }
-      for (let i = 0; i < n; i++) for (let q = 0; q < b; q++) {
-        const c = labels[i]!, k = c * b + q;
-        z[i * b + q] = ss[k]! > 0 ? (z[i * b + q]! - mean[k]!) * Math.sqrt((compSize[c]! - 1) / ss[k]!) : 0;
-      }
+    const zq = new Float64Array(n);
+    for (let q = 0; q < b; q++) {
+      for (let i = 0; i < n; i++) zq[i] = rand() < 0.5 ? -1 : 1;
+      if (labels) deflateProbe(zq, labels, nc, compSize, rand);
+      for (let i = 0; i < n; i++) z[i * b + q] = zq[i]!;
     }
     for (let i = 0; i < n; i++) for (let q = 0; q < b; q++) norm2[q]! += z[i * b + q]! ** 2;
     const X = engine.tensor(Float32Array.from(z), [n, b], 'f32');
@@ -370,6 +379,33 @@ export async function slq(L: CsrMatrix, options: SlqOptions): Promise<SlqResult>
     }
   }
   return slqEstimates(taus, nc, probeNorm2, probeNodes, probeWeights, steps);
+}
+
+/**
+ * Projects one Rademacher probe off the null space in place: per component c, subtract the mean,
+ * then scale the part to squared norm N_c - 1 (resampling the component's signs in the rare
+ * all-equal case). The law of z is invariant under permutations within a component and
+ * independent across them, so E[z z^T] = I - P exactly, and ||z||^2 = N - N_c for every probe:
+ * Z(0) is exact and the variance smaller.
+ */
+function deflateProbe(z: Float64Array, labels: Int32Array, nc: number, compSize: Float64Array, rand: () => number): void {
+  const n = z.length;
+  const mean = new Float64Array(nc), ss = new Float64Array(nc);
+  for (let redo = true; redo; ) {
+    mean.fill(0);
+    ss.fill(0);
+    for (let i = 0; i < n; i++) mean[labels[i]!]! += z[i]!;
+    for (let c = 0; c < nc; c++) mean[c]! /= compSize[c]!;
+    for (let i = 0; i < n; i++) ss[labels[i]!]! += (z[i]! - mean[labels[i]!]!) ** 2;
+    redo = false;
+    for (let i = 0; i < n; i++) {
+      if (ss[labels[i]!] === 0 && compSize[labels[i]!]! > 1) { z[i] = rand() < 0.5 ? -1 : 1; redo = true; }
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    const c = labels[i]!;
+    z[i] = ss[c]! > 0 ? (z[i]! - mean[c]!) * Math.sqrt((compSize[c]! - 1) / ss[c]!) : 0;
+  }
 }
 
 /** @internal Estimates and jackknife standard errors from per-probe quadrature rules (float64). */

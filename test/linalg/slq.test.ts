@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { useEngine } from '../helpers/gpu.js';
 import { U32 } from '../helpers/tolerance.js';
 import { completeEdges, completeSpectrum, ringEdges, ringSpectrum, thermoFromSpectrum, torusEdges, torusSpectrum, type Edges } from '../reference/graph-spectra.js';
-import { laplacianFromEdges, slq, spectralThermoFromRule, ValueError, type SlqResult } from '../../src/index.js';
+import {
+  laplacianFromEdges, slq, slqBlockSize, spectralThermoFromRule, ValueError, SLQ_BASIS_FLOOR_BYTES, SLQ_BASIS_PER_INPUT, type SlqResult,
+} from '../../src/index.js';
 
 const engine = useEngine();
 const TAUS = [0, 0.05, 0.3, 1, 3];
@@ -79,5 +81,49 @@ describe('slq', () => {
     const D = await laplacianFromEdges(e, 3, { src: [0], dst: [1] }, { directed: true });
     await expect(slq(D, { taus: [1] })).rejects.toThrow(ValueError);
     D.dispose();
+  });
+
+  // The probes are drawn probe by probe, so splitting them into blocks (which bounds memory)
+  // changes only float32 rounding in the Lanczos runs: Ritz values within the same
+  // k (d + 1) u l_max as above, so |dZ| <= Z tau dth (twice: both runs perturbed).
+  it('estimates do not depend on the block size', async () => {
+    const e = engine();
+    const a = ringEdges(30), b = completeEdges(5, 30);
+    const edges = { src: [...a.src, ...b.src], dst: [...a.dst, ...b.dst], weight: [...a.weight, ...b.weight] };
+    const L = await laplacianFromEdges(e, 37, edges);
+    try {
+      const opts = { taus: TAUS, probes: 7, steps: 12, seed: 9 };
+      const whole = await slq(L, opts);
+      const dth = 12 * 5 * U32 * 5;
+      for (const blockSize of [1, 3]) {
+        const split = await slq(L, { ...opts, blockSize });
+        expect(split.components).toBe(4); // ring, K_5 and two isolated nodes
+        TAUS.forEach((tau, i) => {
+          expect(Math.abs(split.Z[i]! - whole.Z[i]!), `Z at tau ${tau}, blockSize ${blockSize}`).toBeLessThanOrEqual(2 * whole.Z[i]! * tau * dth + 1e-9);
+        });
+      }
+      await expect(slq(L, { ...opts, blockSize: 0 })).rejects.toThrow(/slq: blockSize must be a positive integer, got 0/);
+    } finally {
+      L.dispose();
+    }
+  });
+
+  it('default block size keeps the Krylov basis within a constant times the CSR input', () => {
+    const MiB = 2 ** 20;
+    const basis = (n: number, steps: number, b: number) => 4 * n * (steps + 1) * b;
+    const csr = (n: number, nnz: number) => 4 * (n + 1 + 2 * nnz);
+    // 1e5-node graph with 2.1e6 nonzeros: 17 MB of CSR, 19.6 MB of basis a probe.
+    const b1 = slqBlockSize(1e5, 2.1e6, 48, 32);
+    expect(b1).toBe(Math.floor(SLQ_BASIS_PER_INPUT * csr(1e5, 2.1e6) / basis(1e5, 48, 1)));
+    expect(basis(1e5, 48, b1)).toBeLessThanOrEqual(SLQ_BASIS_PER_INPUT * csr(1e5, 2.1e6));
+    // 1e6-node ring: one probe's basis exceeds the budget; a block still holds one.
+    expect(slqBlockSize(1e6, 3e6, 48, 32)).toBe(1);
+    // Small graphs: everything under the floor runs in one block.
+    expect(slqBlockSize(400, 1200, 40, 32)).toBe(32);
+    expect(basis(400, 40, 32)).toBeLessThanOrEqual(SLQ_BASIS_FLOOR_BYTES);
+    expect(slqBlockSize(2000, 10000, 48, 128)).toBe(Math.floor(32 * MiB / basis(2000, 48, 1)));
+    // An explicit block size wins, capped by the probes and 128.
+    expect(slqBlockSize(1e5, 2.1e6, 48, 32, 16)).toBe(16);
+    expect(slqBlockSize(100, 300, 10, 500, 400)).toBe(128);
   });
 });
