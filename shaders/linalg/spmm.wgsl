@@ -8,11 +8,12 @@
 // for barriers). Each invocation walks its row once and, per nonzero, loads the column index and
 // value once for all of its columns:
 // - VEC4 (b a multiple of 4): X, Z, Y are viewed as array<vec4<f32>>; an invocation owns G
-//   consecutive vec4 groups (4 G columns, G in {1, 2, 4}, G divides b / 4), so the index/value
+//   consecutive vec4 groups (4 G columns, G in {1, 2, 4, 8}, G divides b / 4), so the index/value
 //   loads and the loop overhead are shared by 4 G columns. Measured on lavapipe (2 cores,
 //   1e5 nodes, nnz 2.1e6 random): 2.3-5x faster than one invocation per output element for
-//   b = 32..128. Still bound by per-lane gathers of X rows at random columns (llvmpipe issues one
-//   scalar load per lane and component) and, for b >= 64, by cache misses on X.
+//   b = 32..128; G = 8 (a whole 128-byte X row slice per nonzero) another 1.25-1.5x at b = 32,
+//   even at 64 and 128. What remains is the gathers of X rows at random columns: loading X
+//   only, at hashed columns and without the index loads, took 85% of the kernel's time.
 // - scalar (any b): an invocation owns W <= 4 consecutive columns; in the last group of a row
 //   the columns past b are clamped to column b - 1 for loading (in bounds, no branch in the
 //   loop) and not stored.
@@ -67,6 +68,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   var a1 = vec4<f32>(0.0);
   var a2 = vec4<f32>(0.0);
   var a3 = vec4<f32>(0.0);
+#if ${G8}
+  var a4 = vec4<f32>(0.0);
+  var a5 = vec4<f32>(0.0);
+  var a6 = vec4<f32>(0.0);
+  var a7 = vec4<f32>(0.0);
+#endif
   for (var s = s0; s < s1; s = s + 1u) {
     let v = vals[s];
     let base = col_idx[s] * stride + c;
@@ -78,6 +85,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     a2 = a2 + v * x[base + 2u];
     a3 = a3 + v * x[base + 3u];
 #endif
+#if ${G8}
+    a4 = a4 + v * x[base + 4u];
+    a5 = a5 + v * x[base + 5u];
+    a6 = a6 + v * x[base + 6u];
+    a7 = a7 + v * x[base + 7u];
+#endif
   }
   let o = i * stride + c;
   y[o] = finish(o, a0);
@@ -87,6 +100,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 #if ${G4}
   y[o + 2u] = finish(o + 2u, a2);
   y[o + 3u] = finish(o + 3u, a3);
+#endif
+#if ${G8}
+  y[o + 4u] = finish(o + 4u, a4);
+  y[o + 5u] = finish(o + 5u, a5);
+  y[o + 6u] = finish(o + 6u, a6);
+  y[o + 7u] = finish(o + 7u, a7);
 #endif
 #else
   let c0 = g * ${W}u;

@@ -260,10 +260,13 @@ export interface SlqResult {
 // dot-product scratch are a few n x b floats more). Full reorthogonalisation needs all of it, so
 // the probes run in blocks sized to keep it within this multiple of the CSR bytes: peak memory
 // then stays a small constant times the input (measured in bench/linalg.ts), whatever the
-// probe count, except that one probe's basis is the least a block can hold. Below the floor
-// the whole run fits in a few MiB anyway and fewer, wider blocks are faster (one SpMM serves a
-// block).
-export const SLQ_BASIS_PER_INPUT = 4;
+// probe count, except that one probe's basis is the least a block can hold. Why 16 and not
+// less: a 2-D lattice or Barabasi-Albert graph stores ~50-60 bytes a node and one probe's basis
+// at 48 steps ~200, so 16x gives 3-4 probes a block, which ran within 5% of 32-probe blocks
+// (1e4-node torus on lavapipe: 1 probe 9.5 s, 2 6.9 s, 4 5.6 s, 8 5.2 s, 32 5.4 s), where 4x
+// gives single probes and twice the time (1e5-node BA sweep 44 s -> 89 s). Below the floor the
+// whole run is a few tens of MiB anyway and fewer, wider blocks are faster.
+export const SLQ_BASIS_PER_INPUT = 16;
 export const SLQ_BASIS_FLOOR_BYTES = 32 * 2 ** 20;
 
 /** Probes per block of slq on an n-node CSR matrix with nnz nonzeros (see SlqOptions.blockSize). */

@@ -105,7 +105,7 @@ const WG_SPMM = 64;
 
 /**
  * Kernel variant and column groups per row for b columns: vec4 loads with G vec4 groups per
- * invocation when 4 | b (G the largest of 4, 2, 1 dividing b / 4), else W = min(b, 4) scalar
+ * invocation when 4 | b (G the largest of 8, 4, 2, 1 dividing b / 4), else W = min(b, 4) scalar
  * columns per invocation.
  */
 function spmmPlan(b: number): { spec: KernelSpec; gpr: number } {
@@ -120,11 +120,11 @@ function spmmPlan(b: number): { spec: KernelSpec; gpr: number } {
   const base = { name: 'spmm', shader: 'linalg/spmm.wgsl', bindings: ['read', 'read', 'read', 'read', 'read', 'read_write'] as const, uniforms };
   if (b % 4 === 0) {
     const b4 = b / 4;
-    const G = b4 % 4 === 0 ? 4 : b4 % 2 === 0 ? 2 : 1;
-    return { spec: { ...base, defines: { WG: WG_SPMM, VEC4: true, G, G2: G >= 2, G4: G >= 4, W: 0, W2: false, W3: false, W4: false } }, gpr: b4 / G };
+    const G = b4 % 8 === 0 ? 8 : b4 % 4 === 0 ? 4 : b4 % 2 === 0 ? 2 : 1;
+    return { spec: { ...base, defines: { WG: WG_SPMM, VEC4: true, G, G2: G >= 2, G4: G >= 4, G8: G >= 8, W: 0, W2: false, W3: false, W4: false } }, gpr: b4 / G };
   }
   const W = Math.min(b, 4);
-  return { spec: { ...base, defines: { WG: WG_SPMM, VEC4: false, G: 0, G2: false, G4: false, W, W2: W >= 2, W3: W >= 3, W4: W >= 4 } }, gpr: Math.ceil(b / W) };
+  return { spec: { ...base, defines: { WG: WG_SPMM, VEC4: false, G: 0, G2: false, G4: false, G8: false, W, W2: W >= 2, W3: W >= 3, W4: W >= 4 } }, gpr: Math.ceil(b / W) };
 }
 
 export interface SpmmOptions {

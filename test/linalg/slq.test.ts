@@ -116,8 +116,9 @@ describe('slq', () => {
     const b1 = slqBlockSize(1e5, 2.1e6, 48, 32);
     expect(b1).toBe(Math.floor(SLQ_BASIS_PER_INPUT * csr(1e5, 2.1e6) / basis(1e5, 48, 1)));
     expect(basis(1e5, 48, b1)).toBeLessThanOrEqual(SLQ_BASIS_PER_INPUT * csr(1e5, 2.1e6));
-    // 1e6-node ring: one probe's basis exceeds the budget; a block still holds one.
-    expect(slqBlockSize(1e6, 3e6, 48, 32)).toBe(1);
+    // 1e6-node ring, 200 steps: one probe's basis (804 MB) exceeds the budget; a block still holds one.
+    expect(SLQ_BASIS_PER_INPUT * csr(1e6, 3e6)).toBeLessThan(basis(1e6, 200, 1));
+    expect(slqBlockSize(1e6, 3e6, 200, 32)).toBe(1);
     // Small graphs: everything under the floor runs in one block.
     expect(slqBlockSize(400, 1200, 40, 32)).toBe(32);
     expect(basis(400, 40, 32)).toBeLessThanOrEqual(SLQ_BASIS_FLOOR_BYTES);

@@ -81,10 +81,10 @@ describe('laplacianFromEdges', () => {
 
 describe('spmm', () => {
   // b covers both kernel paths (shaders/linalg/spmm.wgsl): scalar with 1, 2, 3, 4 columns per
-  // invocation and a clamped tail group (1, 2, 3, 5, 7), and vec4 with 1, 2, 4 vec4 groups per
-  // invocation (4, 12, 20 -> 1; 8, 24 -> 2; 16, 32, 128 -> 4).
+  // invocation and a clamped tail group (1, 2, 3, 5, 7), and vec4 with 1, 2, 4, 8 vec4 groups per
+  // invocation (4, 12, 20 -> 1; 8, 24 -> 2; 16, 48 -> 4; 32, 128 -> 8).
   for (const n of [1, 7, 257]) {
-    for (const b of n === 257 ? [1, 2, 3, 4, 5, 7, 8, 12, 16, 20, 24, 32, 128] : [1, 3, 4, 5, 32, 128]) {
+    for (const b of n === 257 ? [1, 2, 3, 4, 5, 7, 8, 12, 16, 20, 24, 32, 48, 128] : [1, 3, 4, 5, 32, 128]) {
       it(`n=${n} b=${b} vs dense float64`, async () => {
         const e = engine();
         const edges = randomEdges(n, 3 * n, 7 * n + b);
@@ -136,7 +136,7 @@ describe('spmm', () => {
     M.dispose();
   });
 
-  for (const b of [5, 8, 16]) it(`fused alpha A X + beta X + gamma Z, b=${b}`, async () => {
+  for (const b of [5, 8, 16, 32]) it(`fused alpha A X + beta X + gamma Z, b=${b}`, async () => {
     const e = engine();
     const n = 57;
     const L = await laplacianFromEdges(e, n, randomEdges(n, 200, 99));
