@@ -2,8 +2,10 @@
 // op(X) = X or X^T read in place (no transpose pass). f32.
 //
 // Two kernels, chosen per adapter:
-//  - 'register' (shaders/core/matmul_reg.wgsl): 8x8 register blocks per invocation, no
-//    workgroup memory or barriers. What CPU drivers (lavapipe, SwiftShader) run fastest.
+//  - 'register' (shaders/core/matmul_reg.wgsl): 8x8 or 16x8 register blocks per invocation, no
+//    workgroup memory or barriers; where the adapter has a fixed subgroup size (lavapipe 8,
+//    SwiftShader 4) each subgroup loads A's rows once and shares them by subgroupBroadcast.
+//    What CPU drivers (lavapipe, SwiftShader) run fastest.
 //  - 'tiled' (shaders/core/matmul_tiled.wgsl): 64x64 shared-memory tiles with 4x4 register
 //    blocks inside, meant for real GPUs (correctness-tested here on CPU drivers only; no GPU
 //    was available to time it).
