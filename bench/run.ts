@@ -21,10 +21,11 @@ const { einsumBench } = await import('./einsum.js');
 const { linalgBench } = await import('./linalg.js');
 const { diffusionBench } = await import('./diffusion.js');
 const { rgBench } = await import('./rg.js');
+const { loadsBench } = await import('./loads.js');
 type Measurement = import('./lib.js').Measurement;
 type TfContext = import('./tfjs.js').TfContext;
 
-const all = [fmaBench, matmulBench, elementwiseBench, reduceBench, einsumBench, linalgBench, diffusionBench, rgBench];
+const all = [fmaBench, loadsBench, matmulBench, elementwiseBench, reduceBench, einsumBench, linalgBench, diffusionBench, rgBench];
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const selected = filters.length ? all.filter((b) => filters.some((f) => b.name.includes(f))) : all;
 if (selected.length === 0) {
