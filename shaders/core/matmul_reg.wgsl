@@ -75,9 +75,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>,
   // Lane sl loads rows row0 + sl, row0 + A_SG + sl, ... (ROWS / A_SG of them).
   const SG = ${A_SG}u;
   let al0 = ao + min(row0 + sl, mlast) * p.a_rs;
+#if ${A_LOADS2}
   let al1 = ao + min(row0 + SG + sl, mlast) * p.a_rs;
+#endif
+#if ${A_LOADS4}
   let al2 = ao + min(row0 + 2u * SG + sl, mlast) * p.a_rs;
   let al3 = ao + min(row0 + 3u * SG + sl, mlast) * p.a_rs;
+#endif
 #else
   let ar0 = ao + min(row0 + 0u, mlast) * p.a_rs;
   let ar1 = ao + min(row0 + 1u, mlast) * p.a_rs;
