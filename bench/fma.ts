@@ -6,7 +6,8 @@ import { type Bench, timeOurs } from './lib.js';
 const WG = 64;
 const INVOCATIONS = 64 * 1024;
 
-function spec(chains: number): KernelSpec {
+/** The FMA-peak kernel with `chains` vec4 chains per invocation (also used by tune-matmul.ts). */
+export function fmaKernel(chains: number): KernelSpec {
   return {
     name: `fma_peak_x${chains}`,
     shader: 'bench/fma_peak.wgsl',
@@ -30,7 +31,7 @@ export const fmaBench: Bench = {
       const iters = Math.round(2 ** 31 / 16 / (INVOCATIONS * chains)) * 20;
       const flops = INVOCATIONS * iters * chains * 8;
       const t = await timeOurs(engine, () => engine.launch({
-        op: 'fma_peak', kernel: spec(chains), uniforms: { iters, seed: 1 }, buffers: [out],
+        op: 'fma_peak', kernel: fmaKernel(chains), uniforms: { iters, seed: 1 }, buffers: [out],
         workgroups: { linear: INVOCATIONS / WG }, cost: { flops, bytes: 4 * INVOCATIONS },
       }), 3);
       const m = record({ bench: 'fma', case: `fma peak, ${chains} vec4 chains`, impl: 'diffrg', size: INVOCATIONS, ...t, reps: 3, flops });

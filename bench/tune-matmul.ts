@@ -5,6 +5,7 @@
 import { gpuEnv } from '../scripts/gpu-env.mjs';
 Object.assign(process.env, gpuEnv());
 const { createEngine, gemmStrided } = await import('../src/index.js');
+const { fmaKernel } = await import('./fma.js');
 
 const N = Number(process.argv[2] ?? 1024);
 const rounds = Number(process.argv[3] ?? 3);
@@ -18,7 +19,7 @@ const out = engine.empty([N, N]);
 const best = configs.map(() => Infinity);
 // The FMA-peak kernel runs in every round too: on a shared machine the ratio to it is steadier
 // than the absolute rate.
-const fmaSpec = { name: 'fma_peak', shader: 'bench/fma_peak.wgsl', defines: { WG: 64, CHAINS: 4 }, bindings: ['read_write'] as const, uniforms: [{ name: 'iters', type: 'u32' as const }, { name: 'seed', type: 'f32' as const }] };
+const fmaSpec = fmaKernel(4);
 const fmaOut = engine.empty([65536]);
 const fmaFlops = 65536 * 2000 * 4 * 8;
 let fmaBest = Infinity;
